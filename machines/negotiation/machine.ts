@@ -1,0 +1,659 @@
+/**
+ * The negotiation state machine (NEG-04). Pure: guards, `assign`, and effects declared with
+ * `emit` — no `invoke`, no `after`, no I/O. Timers are declared as effects and fired by the runtime
+ * as ordinary events. Every event in every state is handled or explicitly ignored with a reason.
+ *
+ * States: initialOffer (outreach sent, no offer of the agent's yet) → awaitingReply →
+ * counterReceived (classifying) → drafting → awaitingApproval (review mode) → sending →
+ * awaitingReply … → agreed | rejected. "Counter sent" is awaitingReply with round > 0.
+ * Side states: escalated, humanControl, paused, stale; terminal: agreed, rejected, stopped.
+ * Longer than most files because a statechart reads best in one place.
+ */
+import { assign, emit, not, setup } from 'xstate';
+import {
+  awaits,
+  currentKey,
+  escalationPatch,
+  newDraft,
+  nextKey,
+  planPatch,
+  sentPatch,
+} from './actions.js';
+import { initialContext, type NegotiationContext, type NegotiationInput } from './context.js';
+import type { Effect, Emitted, TimerName } from './effects.js';
+import type { NegotiationEvent } from './events.js';
+import {
+  type Plan,
+  planForApprovedAmount,
+  planForClassification,
+  planForContinue,
+  priced,
+} from './plan.js';
+
+type Ctx = NegotiationContext;
+type Args = { context: Ctx; event: NegotiationEvent };
+
+const TIMER_EVENTS = {
+  follow_up: 'FOLLOW_UP_DUE',
+  stale: 'STALE_DUE',
+  approval_reminder: 'APPROVAL_REMINDER_DUE',
+} as const;
+
+const keyOf = (event: NegotiationEvent): string =>
+  'draftKey' in event ? event.draftKey : 'effectKey' in event ? event.effectKey : '';
+
+export const negotiationMachine = setup({
+  types: {
+    context: {} as Ctx,
+    events: {} as NegotiationEvent,
+    input: {} as NegotiationInput,
+    emitted: {} as Emitted,
+  },
+  actions: {
+    /** Declares an effect; the runtime stores it with the snapshot. */
+    declare: emit((_: Args, params: { effect: Effect }) => ({
+      type: 'effect' as const,
+      effect: params.effect,
+    })),
+    /** Records why an event changed nothing; the transition log keeps the reason. */
+    ignore: emit((_: Args, params: { reason: string }) => ({
+      type: 'ignored' as const,
+      reason: params.reason,
+    })),
+    setTimer: emit((_: Args, params: { timer: TimerName; delayMs: number }) => ({
+      type: 'effect' as const,
+      effect: {
+        kind: 'setTimer' as const,
+        timer: params.timer,
+        delayMs: params.delayMs,
+        event: { type: TIMER_EVENTS[params.timer] },
+      },
+    })),
+    clearTimer: emit((_: Args, params: { timer: TimerName }) => ({
+      type: 'effect' as const,
+      effect: { kind: 'clearTimer' as const, timer: params.timer },
+    })),
+    applyPlan: assign(({ context }: Args, params: { plan: Plan }) =>
+      planPatch(context, params.plan),
+    ),
+    escalate: assign(
+      (
+        _: Args,
+        params: {
+          reason: NonNullable<Ctx['escalation']>['reason'];
+          detail: string;
+          suggestedCents: number | null;
+        },
+      ) => escalationPatch(params.reason, params.detail, params.suggestedCents),
+    ),
+    noteReply: assign(({ event }: Args) =>
+      event.type === 'REPLY_RECEIVED' ? { unansweredMessageId: event.messageId } : {},
+    ),
+    dropDraft: assign({ draft: null }),
+    recordClassification: assign(({ context, event }: Args) =>
+      event.type === 'REPLY_CLASSIFIED'
+        ? {
+            lastClassified: {
+              messageId: event.messageId,
+              intent: event.intent,
+              proposedRateCents: event.proposedRateCents,
+            },
+            askCents: event.proposedRateCents ?? context.askCents,
+          }
+        : {},
+    ),
+    storeDraftText: assign(({ context, event }: Args) =>
+      (event.type === 'DRAFT_READY' || event.type === 'DRAFT_EDITED') && context.draft
+        ? { draft: { ...context.draft, subject: event.subject, body: event.body } }
+        : {},
+    ),
+    takeHumanReply: assign(({ context, event }: Args) =>
+      event.type === 'HUMAN_REPLY_SUBMITTED'
+        ? {
+            escalation: null,
+            draft: {
+              ...newDraft('human', event.offerCents, context.unansweredMessageId),
+              subject: event.subject,
+              body: event.body,
+            },
+          }
+        : {},
+    ),
+    recordSent: assign(({ context }: Args) => sentPatch(context)),
+    personAnswered: assign({ unansweredMessageId: null }),
+    beginClassification: assign(({ context }: Args) => {
+      const { key, counts } = nextKey(context, 'classifyReply');
+      return { counts, classifying: { messageId: context.unansweredMessageId ?? '', key } };
+    }),
+    endClassification: assign({ classifying: null }),
+    beginCompose: assign(({ context }: Args) => {
+      const { key, counts } = nextKey(context, 'composeEmail');
+      return { counts, draft: context.draft && { ...context.draft, key } };
+    }),
+    beginApproval: assign(({ context }: Args) => {
+      const { key, counts } = nextKey(context, 'requestApproval');
+      return { counts, draft: context.draft && { ...context.draft, approvalKey: key } };
+    }),
+    beginSend: assign(({ context }: Args) => {
+      const { key, counts } = nextKey(context, 'sendEmail');
+      return { counts, draft: context.draft && { ...context.draft, sendKey: key } };
+    }),
+    countEffect: assign(({ context }: Args, params: { kind: 'postEscalation' | 'postNotice' }) => ({
+      counts: nextKey(context, params.kind).counts,
+    })),
+  },
+  guards: {
+    planEscalates: (_: Args, params: { plan: Plan }) => params.plan.kind === 'escalate',
+    isCurrentClassification: ({ context, event }: Args) =>
+      'messageId' in event && context.classifying?.messageId === event.messageId,
+    isCurrentDraft: ({ context, event }: Args) =>
+      context.draft !== null && context.draft.key === keyOf(event),
+    isCurrentSend: ({ context, event }: Args) =>
+      context.draft?.sendKey != null && context.draft.sendKey === keyOf(event),
+    isAwaitedEffect: ({ context, event }: Args) => awaits(context, keyOf(event)),
+    reviewMode: ({ context }: Args) => context.settings.reviewMode,
+    followUpSent: ({ context }: Args) => context.followUpSent,
+    hasUnanswered: ({ context }: Args) => context.unansweredMessageId !== null,
+    hasNoOffer: ({ context }: Args) => context.lastOfferCents === null,
+    isAgreementDraft: ({ context }: Args) => context.draft?.purpose === 'agreement',
+    isClosingDraft: ({ context }: Args) =>
+      context.draft?.purpose === 'decline' || context.draft?.purpose === 'farewell',
+    newerReplyPending: ({ context }: Args) =>
+      context.unansweredMessageId !== null &&
+      context.unansweredMessageId !== context.draft?.answering,
+    replyNotYetRead: ({ context }: Args) =>
+      context.unansweredMessageId !== null &&
+      context.lastClassified?.messageId !== context.unansweredMessageId,
+  },
+}).createMachine({
+  id: 'negotiation',
+  context: ({ input }) => initialContext(input),
+  initial: 'initialOffer',
+  on: {
+    REPLY_RECEIVED: { actions: 'noteReply' },
+    HUMAN_EMAIL_SEEN: { target: '.humanControl', actions: 'personAnswered' },
+    HUMAN_TOOK_OVER: { target: '.humanControl' },
+    PAUSED: { target: '.paused' },
+    STOPPED: { target: '.stopped' },
+    // An email already on its way when the agent was paused or taken over still counts.
+    EMAIL_SENT: [
+      {
+        guard: not('isCurrentSend'),
+        actions: {
+          type: 'ignore',
+          params: ({ event }) => ({
+            reason: `EMAIL_SENT for ${keyOf(event)}: no email is being sent`,
+          }),
+        },
+      },
+      { guard: 'isAgreementDraft', target: '.agreed' },
+      { guard: 'isClosingDraft', target: '.rejected' },
+      { actions: 'recordSent' },
+    ],
+    EFFECT_FAILED: [
+      {
+        guard: 'isAwaitedEffect',
+        target: '.escalated',
+        actions: {
+          type: 'escalate',
+          params: ({ event }) => ({
+            reason: 'effect_failed' as const,
+            detail: event.type === 'EFFECT_FAILED' ? `${event.kind} failed: ${event.error}` : '',
+            suggestedCents: null,
+          }),
+        },
+      },
+      {
+        actions: {
+          type: 'ignore',
+          params: ({ event }) => ({ reason: `${keyOf(event)} failed, but nothing waits on it` }),
+        },
+      },
+    ],
+    RESUMED: { actions: { type: 'ignore', params: { reason: 'not paused or taken over' } } },
+    '*': {
+      actions: {
+        type: 'ignore',
+        params: ({ event }) => ({ reason: `${event.type} does not apply in this state` }),
+      },
+    },
+  },
+  states: {
+    initialOffer: {
+      on: {
+        OFFER_REQUESTED: [
+          {
+            guard: {
+              type: 'planEscalates',
+              params: ({ context }) => ({ plan: priced(context, undefined) }),
+            },
+            target: 'escalated',
+            actions: {
+              type: 'applyPlan',
+              params: ({ context }) => ({ plan: priced(context, undefined) }),
+            },
+          },
+          {
+            target: 'drafting',
+            actions: {
+              type: 'applyPlan',
+              params: ({ context }) => ({ plan: priced(context, undefined) }),
+            },
+          },
+        ],
+        REPLY_RECEIVED: { target: 'counterReceived', actions: 'noteReply' },
+      },
+    },
+    awaitingReply: {
+      // One timer at a time: the follow-up, or after it the stale deadline.
+      entry: {
+        type: 'setTimer',
+        params: ({ context }) =>
+          context.followUpSent
+            ? { timer: 'stale' as const, delayMs: context.settings.staleDelayMs }
+            : { timer: 'follow_up' as const, delayMs: context.settings.followUpDelayMs },
+      },
+      exit: [
+        { type: 'clearTimer', params: { timer: 'follow_up' } },
+        { type: 'clearTimer', params: { timer: 'stale' } },
+      ],
+      on: {
+        REPLY_RECEIVED: { target: 'counterReceived', actions: 'noteReply' },
+        FOLLOW_UP_DUE: [
+          {
+            guard: 'followUpSent',
+            actions: { type: 'ignore', params: { reason: 'follow-up already sent' } },
+          },
+          {
+            target: 'drafting',
+            actions: {
+              type: 'applyPlan',
+              params: ({ context }) => ({
+                plan: {
+                  kind: 'draft',
+                  purpose: 'follow_up',
+                  offerCents: context.lastOfferCents,
+                  agreed: false,
+                },
+              }),
+            },
+          },
+        ],
+        STALE_DUE: [
+          { guard: 'followUpSent', target: 'stale' },
+          {
+            actions: { type: 'ignore', params: { reason: 'no follow-up sent yet, so not stale' } },
+          },
+        ],
+      },
+    },
+    counterReceived: {
+      entry: [
+        'beginClassification',
+        {
+          type: 'declare',
+          params: ({ context }) => ({
+            effect: {
+              kind: 'classifyReply',
+              key: context.classifying?.key ?? '',
+              messageId: context.classifying?.messageId ?? '',
+            },
+          }),
+        },
+      ],
+      exit: 'endClassification',
+      on: {
+        // A newer message makes the pending reading obsolete: read the newest one.
+        REPLY_RECEIVED: { target: 'counterReceived', reenter: true, actions: 'noteReply' },
+        REPLY_CLASSIFIED: [
+          {
+            guard: not('isCurrentClassification'),
+            actions: {
+              type: 'ignore',
+              params: { reason: 'classification is for an older message' },
+            },
+          },
+          {
+            guard: {
+              type: 'planEscalates',
+              params: ({ context, event }) => ({ plan: classificationPlan(context, event) }),
+            },
+            target: 'escalated',
+            actions: [
+              {
+                type: 'applyPlan',
+                params: ({ context, event }) => ({ plan: classificationPlan(context, event) }),
+              },
+              'recordClassification',
+            ],
+          },
+          {
+            target: 'drafting',
+            actions: [
+              {
+                type: 'applyPlan',
+                params: ({ context, event }) => ({ plan: classificationPlan(context, event) }),
+              },
+              'recordClassification',
+            ],
+          },
+        ],
+        CLASSIFICATION_FAILED: [
+          {
+            guard: not('isCurrentClassification'),
+            actions: { type: 'ignore', params: { reason: 'failure is for an older message' } },
+          },
+          {
+            target: 'escalated',
+            actions: {
+              type: 'escalate',
+              params: ({ event }) => ({
+                reason: 'model_unavailable' as const,
+                detail: `the reply could not be read: ${event.type === 'CLASSIFICATION_FAILED' ? event.error : ''}`,
+                suggestedCents: null,
+              }),
+            },
+          },
+        ],
+      },
+    },
+    drafting: {
+      entry: [
+        'beginCompose',
+        {
+          type: 'declare',
+          params: ({ context }) => ({
+            effect: {
+              kind: 'composeEmail',
+              key: context.draft?.key ?? '',
+              purpose: context.draft?.purpose ?? 'answer',
+              offerCents: context.draft?.offerCents ?? null,
+              askCents: context.askCents,
+              round: context.round,
+              answering: context.draft?.answering ?? null,
+            },
+          }),
+        },
+      ],
+      on: {
+        REPLY_RECEIVED: { target: 'counterReceived', actions: ['noteReply', 'dropDraft'] },
+        DRAFT_READY: [
+          { guard: not('isCurrentDraft'), actions: staleResult() },
+          { guard: 'reviewMode', target: 'awaitingApproval', actions: 'storeDraftText' },
+          { target: 'sending', actions: 'storeDraftText' },
+        ],
+        DRAFT_FAILED: [
+          { guard: not('isCurrentDraft'), actions: staleResult() },
+          {
+            target: 'escalated',
+            actions: {
+              type: 'escalate',
+              params: ({ context, event }) => ({
+                reason: 'validation_failed' as const,
+                detail: `the ${context.draft?.purpose ?? ''} draft failed the checks: ${event.type === 'DRAFT_FAILED' ? event.failures.join('; ') : ''}`,
+                suggestedCents: context.draft?.offerCents ?? null,
+              }),
+            },
+          },
+        ],
+      },
+    },
+    awaitingApproval: {
+      entry: [
+        'beginApproval',
+        {
+          type: 'declare',
+          params: ({ context }) => ({
+            effect: {
+              kind: 'requestApproval',
+              key: context.draft?.approvalKey ?? '',
+              draftKey: context.draft?.key ?? '',
+              purpose: context.draft?.purpose ?? 'answer',
+              subject: context.draft?.subject ?? '',
+              body: context.draft?.body ?? '',
+              offerCents: context.draft?.offerCents ?? null,
+            },
+          }),
+        },
+        {
+          type: 'setTimer',
+          params: ({ context }) => ({
+            timer: 'approval_reminder' as const,
+            delayMs: context.settings.approvalReminderMs,
+          }),
+        },
+      ],
+      exit: { type: 'clearTimer', params: { timer: 'approval_reminder' } },
+      on: {
+        REPLY_RECEIVED: { target: 'counterReceived', actions: ['noteReply', 'dropDraft'] },
+        DRAFT_APPROVED: [
+          { guard: not('isCurrentDraft'), actions: staleResult() },
+          { target: 'sending' },
+        ],
+        DRAFT_EDITED: [
+          { guard: not('isCurrentDraft'), actions: staleResult() },
+          { target: 'sending', actions: 'storeDraftText' },
+        ],
+        DRAFT_REJECTED: [
+          { guard: not('isCurrentDraft'), actions: staleResult() },
+          {
+            target: 'escalated',
+            actions: {
+              type: 'escalate',
+              params: ({ context, event }) => ({
+                reason: 'draft_rejected' as const,
+                detail:
+                  event.type === 'DRAFT_REJECTED'
+                    ? `${event.by} rejected the ${context.draft?.purpose ?? ''} draft${event.reason ? `: ${event.reason}` : ''}`
+                    : '',
+                suggestedCents: context.draft?.offerCents ?? null,
+              }),
+            },
+          },
+        ],
+        APPROVAL_REMINDER_DUE: {
+          actions: [
+            { type: 'countEffect', params: { kind: 'postNotice' } },
+            {
+              type: 'declare',
+              params: ({ context }) => ({
+                effect: {
+                  kind: 'postNotice',
+                  key: currentKey(context, 'postNotice'),
+                  notice: 'approval_reminder',
+                  detail: `the ${context.draft?.purpose ?? ''} draft still waits for approval`,
+                },
+              }),
+            },
+          ],
+        },
+      },
+    },
+    sending: {
+      entry: [
+        'beginSend',
+        {
+          type: 'declare',
+          params: ({ context }) => ({
+            effect: {
+              kind: 'sendEmail',
+              key: context.draft?.sendKey ?? '',
+              purpose: context.draft?.purpose ?? 'answer',
+              draftKey: context.draft?.key || null,
+              subject: context.draft?.subject ?? '',
+              body: context.draft?.body ?? '',
+              offerCents: context.draft?.offerCents ?? null,
+              answering: context.draft?.answering ?? null,
+            },
+          }),
+        },
+      ],
+      on: {
+        // The email is on its way and cannot be recalled: remember the reply, read it after.
+        REPLY_RECEIVED: { actions: 'noteReply' },
+        EMAIL_SENT: [
+          { guard: not('isCurrentSend'), actions: staleResult() },
+          { guard: 'isAgreementDraft', target: 'agreed' },
+          { guard: 'isClosingDraft', target: 'rejected' },
+          { guard: 'newerReplyPending', target: 'counterReceived', actions: 'recordSent' },
+          { target: 'awaitingReply', actions: 'recordSent' },
+        ],
+      },
+    },
+    escalated: {
+      entry: [
+        { type: 'countEffect', params: { kind: 'postEscalation' } },
+        {
+          type: 'declare',
+          params: ({ context }) => ({
+            effect: {
+              kind: 'postEscalation',
+              key: currentKey(context, 'postEscalation'),
+              reason: context.escalation?.reason ?? 'ambiguous',
+              detail: context.escalation?.detail ?? '',
+              askCents: context.askCents,
+              lastOfferCents: context.lastOfferCents,
+              suggestedCents: context.escalation?.suggestedCents ?? null,
+              floorCents: context.terms.floorCents,
+              ceilingCents: context.terms.ceilingCents,
+            },
+          }),
+        },
+      ],
+      on: {
+        REPLY_RECEIVED: {
+          actions: [
+            'noteReply',
+            { type: 'countEffect', params: { kind: 'postNotice' } },
+            {
+              type: 'declare',
+              params: ({ context }) => ({
+                effect: {
+                  kind: 'postNotice',
+                  key: currentKey(context, 'postNotice'),
+                  notice: 'reply_while_escalated',
+                  detail: `a new reply (${context.unansweredMessageId ?? ''}) arrived while waiting for a decision`,
+                },
+              }),
+            },
+          ],
+        },
+        COUNTER_APPROVED: {
+          target: 'drafting',
+          actions: {
+            type: 'applyPlan',
+            params: ({ context, event }) => ({
+              plan: planForApprovedAmount(
+                context,
+                event.type === 'COUNTER_APPROVED' ? event.amountCents : 0,
+              ),
+            }),
+          },
+        },
+        DECLINE_REQUESTED: {
+          target: 'drafting',
+          actions: {
+            type: 'applyPlan',
+            params: {
+              plan: { kind: 'draft', purpose: 'decline', offerCents: null, agreed: false },
+            },
+          },
+        },
+        AGENT_CONTINUE_REQUESTED: [
+          { guard: 'replyNotYetRead', target: 'counterReceived' },
+          {
+            target: 'drafting',
+            actions: {
+              type: 'applyPlan',
+              params: ({ context }) => ({ plan: planForContinue(context) }),
+            },
+          },
+        ],
+        HUMAN_REPLY_SUBMITTED: { target: 'sending', actions: 'takeHumanReply' },
+        EFFECT_FAILED: {
+          actions: {
+            type: 'ignore',
+            params: { reason: 'an effect failed while a person already decides' },
+          },
+        },
+      },
+    },
+    humanControl: {
+      on: {
+        HUMAN_EMAIL_SEEN: { actions: 'personAnswered' },
+        HUMAN_TOOK_OVER: {
+          actions: { type: 'ignore', params: { reason: 'already under human control' } },
+        },
+        HUMAN_REPLY_SUBMITTED: { target: 'sending', actions: 'takeHumanReply' },
+        RESUMED: resumeTargets(),
+      },
+    },
+    paused: {
+      on: {
+        PAUSED: { actions: { type: 'ignore', params: { reason: 'already paused' } } },
+        RESUMED: resumeTargets(),
+      },
+    },
+    stale: {
+      entry: [
+        { type: 'countEffect', params: { kind: 'postNotice' } },
+        {
+          type: 'declare',
+          params: ({ context }) => ({
+            effect: {
+              kind: 'postNotice',
+              key: currentKey(context, 'postNotice'),
+              notice: 'stale',
+              detail: 'no reply after the follow-up',
+            },
+          }),
+        },
+      ],
+      on: { REPLY_RECEIVED: { target: 'counterReceived', actions: 'noteReply' } },
+    },
+    agreed: {
+      type: 'final',
+      entry: {
+        type: 'declare',
+        params: ({ context }) => ({
+          effect: {
+            kind: 'postAgreement',
+            key: `${context.negotiationId}:postAgreement:1`,
+            agreedCents: context.agreedCents ?? context.draft?.offerCents ?? 0,
+            rounds: context.round,
+          },
+        }),
+      },
+    },
+    rejected: { type: 'final' },
+    stopped: { type: 'final' },
+  },
+});
+
+function classificationPlan(context: Ctx, event: NegotiationEvent): Plan {
+  if (event.type === 'REPLY_CLASSIFIED') return planForClassification(context, event);
+  return {
+    kind: 'escalate',
+    reason: 'ambiguous',
+    detail: `no reading in ${event.type}`,
+    suggestedCents: null,
+  };
+}
+
+function staleResult() {
+  return {
+    type: 'ignore' as const,
+    params: ({ context, event }: Args) => ({
+      reason: `${event.type} for ${keyOf(event)} is stale: the current draft is ${context.draft?.key || 'none'}`,
+    }),
+  };
+}
+
+/** Where a paused or taken-over negotiation goes when handed back to the agent. */
+function resumeTargets() {
+  return [
+    { guard: 'hasUnanswered' as const, target: 'counterReceived' },
+    { guard: 'hasNoOffer' as const, target: 'initialOffer' },
+    { target: 'awaitingReply' },
+  ];
+}

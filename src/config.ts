@@ -1,0 +1,203 @@
+/**
+ * The service's configuration (CONFIG-01): one zod schema over the environment, with `.env` file
+ * support. This is the only module that reads `process.env`. Every problem is reported at once,
+ * naming the variable and what is wrong, and never echoing a value (some are secrets).
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { parseEnv } from 'node:util';
+import { z } from 'zod';
+import { parseDuration } from './domain/duration.js';
+import { projectRoot, resolveFromRoot } from './paths.js';
+
+const bool = (fallback: boolean) =>
+  z
+    .string()
+    .default(String(fallback))
+    .transform((v, ctx) => {
+      const text = v.trim().toLowerCase();
+      if (['1', 'true', 'yes', 'on'].includes(text)) return true;
+      if (['0', 'false', 'no', 'off'].includes(text)) return false;
+      ctx.addIssue({ code: 'custom', message: 'must be true or false' });
+      return z.NEVER;
+    });
+
+const int = (fallback: number, min: number, max: number) =>
+  z
+    .string()
+    .default(String(fallback))
+    .transform((v, ctx) => {
+      const n = Number(v.trim());
+      if (/^\d+$/.test(v.trim()) && n >= min && n <= max) return n;
+      ctx.addIssue({ code: 'custom', message: `must be a whole number from ${min} to ${max}` });
+      return z.NEVER;
+    });
+
+const duration = (fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .transform((v, ctx) => {
+      const ms = parseDuration(v);
+      if (ms !== null && ms > 0) return ms;
+      ctx.addIssue({ code: 'custom', message: 'must be a duration such as 30s, 15m, 48h or 7d' });
+      return z.NEVER;
+    });
+
+const oneOf = <const T extends readonly [string, ...string[]]>(values: T, fallback: T[number]) =>
+  z
+    .string()
+    .default(fallback)
+    .transform((v, ctx) => {
+      const found = values.find((x) => x.toLowerCase() === v.trim().toLowerCase());
+      if (found) return found as T[number];
+      ctx.addIssue({ code: 'custom', message: `must be one of ${values.join(', ')}` });
+      return z.NEVER;
+    });
+
+/** An optional secret: validated for shape, never printed. */
+const secret = (shape?: { prefix: string; what: string }) =>
+  z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      const text = v?.trim();
+      if (!text) return undefined;
+      if (shape && !text.startsWith(shape.prefix)) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `must be ${shape.what} (starts with ${shape.prefix})`,
+        });
+        return z.NEVER;
+      }
+      return text;
+    });
+
+const path = (fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .transform((v, ctx) => {
+      if (v.trim() === '') {
+        ctx.addIssue({ code: 'custom', message: 'must not be empty' });
+        return z.NEVER;
+      }
+      return v.trim() === ':memory:' ? ':memory:' : resolveFromRoot(v.trim());
+    });
+
+const envSchema = z.object({
+  NODE_ENV: oneOf(['development', 'production', 'test'], 'development'),
+  LOG_LEVEL: oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'info'),
+  PORT: int(8080, 1, 65_535),
+  DATABASE_PATH: path('data/negotiator.db'),
+  SQLITE_SYNCHRONOUS: oneOf(['FULL', 'NORMAL'], 'FULL'),
+  SQLITE_BUSY_TIMEOUT_MS: int(5000, 0, 600_000),
+  CONFIG_DIR: path('config'),
+  REVIEW_MODE: bool(true),
+  FOLLOW_UP_DELAY: duration('48h'),
+  STALE_DELAY: duration('72h'),
+  APPROVAL_REMINDER_DELAY: duration('4h'),
+  ANTHROPIC_API_KEY: secret(),
+  SLACK_BOT_TOKEN: secret({ prefix: 'xoxb-', what: 'a Slack bot token' }),
+  SLACK_APP_TOKEN: secret({ prefix: 'xapp-', what: 'a Slack app-level token' }),
+  GMAIL_CLIENT_ID: z.string().optional(),
+  GMAIL_CLIENT_SECRET: secret(),
+  GMAIL_REFRESH_TOKEN: secret(),
+  SENTRY_DSN: secret({ prefix: 'http', what: 'a Sentry DSN URL' }),
+});
+
+export type Env = z.output<typeof envSchema>;
+
+/** The variables whose values must never appear in a message or a log line. */
+export const SECRET_VARIABLES = [
+  'ANTHROPIC_API_KEY',
+  'SLACK_BOT_TOKEN',
+  'SLACK_APP_TOKEN',
+  'GMAIL_CLIENT_SECRET',
+  'GMAIL_REFRESH_TOKEN',
+  'SENTRY_DSN',
+] as const satisfies ReadonlyArray<keyof Env>;
+
+export interface Config {
+  env: Env['NODE_ENV'];
+  logLevel: Env['LOG_LEVEL'];
+  port: number;
+  database: { path: string; synchronous: 'FULL' | 'NORMAL'; busyTimeoutMs: number };
+  configDir: string;
+  negotiation: {
+    reviewMode: boolean;
+    followUpDelayMs: number;
+    staleDelayMs: number;
+    approvalReminderMs: number;
+  };
+  secrets: Pick<Env, (typeof SECRET_VARIABLES)[number]>;
+  gmail: { clientId: string | undefined };
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export interface LoadConfigOptions {
+  /** Defaults to `process.env`. */
+  env?: Record<string, string | undefined>;
+  /** A `.env` file to read first; real environment variables win. Defaults to ENV_FILE or ./.env. */
+  envFile?: string | null;
+}
+
+export function loadConfig(options: LoadConfigOptions = {}): Config {
+  const env = options.env ?? process.env;
+  const fileVars = readEnvFile(
+    options.envFile === undefined ? defaultEnvFile(env) : options.envFile,
+  );
+  const merged: Record<string, string | undefined> = {
+    ...definedOnly(fileVars),
+    ...definedOnly(env),
+  };
+  const parsed = envSchema.safeParse(merged);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
+  }
+  const e = parsed.data;
+  return {
+    env: e.NODE_ENV,
+    logLevel: e.LOG_LEVEL,
+    port: e.PORT,
+    database: {
+      path: e.DATABASE_PATH,
+      synchronous: e.SQLITE_SYNCHRONOUS,
+      busyTimeoutMs: e.SQLITE_BUSY_TIMEOUT_MS,
+    },
+    configDir: e.CONFIG_DIR,
+    negotiation: {
+      reviewMode: e.REVIEW_MODE,
+      followUpDelayMs: e.FOLLOW_UP_DELAY,
+      staleDelayMs: e.STALE_DELAY,
+      approvalReminderMs: e.APPROVAL_REMINDER_DELAY,
+    },
+    secrets: Object.fromEntries(SECRET_VARIABLES.map((k) => [k, e[k]])) as Config['secrets'],
+    gmail: { clientId: e.GMAIL_CLIENT_ID?.trim() || undefined },
+  };
+}
+
+function defaultEnvFile(env: Record<string, string | undefined>): string | null {
+  const explicit = env.ENV_FILE?.trim();
+  if (explicit) return resolveFromRoot(explicit);
+  const local = resolveFromRoot('.env', projectRoot());
+  return existsSync(local) ? local : null;
+}
+
+function readEnvFile(file: string | null): Record<string, string> {
+  if (file === null) return {};
+  if (!existsSync(file)) throw new ConfigError([`ENV_FILE: ${file} does not exist`]);
+  return parseEnv(readFileSync(file, 'utf8')) as Record<string, string>;
+}
+
+/** Empty variables count as unset, so `FOO=` in a compose file means "use the default". */
+function definedOnly(env: Record<string, string | undefined>): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(env).filter((entry): entry is [string, string] => Boolean(entry[1]?.trim())),
+  );
+}

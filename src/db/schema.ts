@@ -1,0 +1,170 @@
+/**
+ * The data model of ARCHITECTURE.md. Money is integer cents, times are epoch milliseconds,
+ * JSON columns hold validated values only. Migrations in migrations/ are generated from this file.
+ */
+import { sql } from 'drizzle-orm';
+import {
+  check,
+  index,
+  integer,
+  primaryKey,
+  sqliteTable,
+  text,
+  uniqueIndex,
+} from 'drizzle-orm/sqlite-core';
+
+export const campaigns = sqliteTable('campaigns', {
+  id: text('id').primaryKey(),
+  source: text('source').notNull(),
+  client: text('client').notNull(),
+  name: text('name'),
+  deliverablesJson: text('deliverables_json').notNull(),
+  cpmTargetCents: integer('cpm_target_cents').notNull(),
+  leniencyBps: integer('leniency_bps').notNull(),
+  maxRounds: integer('max_rounds').notNull(),
+  minCostCents: integer('min_cost_cents'),
+  maxCostCents: integer('max_cost_cents'),
+  usageRights: text('usage_rights'),
+  productOffer: text('product_offer'),
+  paymentTerms: text('payment_terms'),
+  followUpJson: text('follow_up_json'),
+  rawJson: text('raw_json').notNull(),
+  createdAt: integer('created_at').notNull(),
+  updatedAt: integer('updated_at').notNull(),
+});
+
+export const negotiations = sqliteTable(
+  'negotiations',
+  {
+    id: text('id').primaryKey(),
+    campaignId: text('campaign_id').references(() => campaigns.id),
+    threadId: text('thread_id').unique(),
+    influencerEmail: text('influencer_email').notNull(),
+    influencerName: text('influencer_name'),
+    influencerHandle: text('influencer_handle'),
+    platform: text('platform').notNull(),
+    state: text('state').notNull(),
+    status: text('status', { enum: ['active', 'done', 'error'] }).notNull(),
+    machineVersion: integer('machine_version').notNull(),
+    snapshotJson: text('snapshot_json').notNull(),
+    seq: integer('seq').notNull(),
+    createdAt: integer('created_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [
+    index('negotiations_status_idx').on(t.status),
+    index('negotiations_campaign_idx').on(t.campaignId),
+    index('negotiations_influencer_idx').on(t.influencerEmail),
+    check('negotiations_status_check', sql`${t.status} in ('active', 'done', 'error')`),
+  ],
+);
+
+export const transitions = sqliteTable(
+  'transitions',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    negotiationId: text('negotiation_id')
+      .notNull()
+      .references(() => negotiations.id),
+    seq: integer('seq').notNull(),
+    eventType: text('event_type').notNull(),
+    eventJson: text('event_json').notNull(),
+    fromState: text('from_state').notNull(),
+    toState: text('to_state').notNull(),
+    /** Why an event changed nothing, when the machine ignored it. */
+    note: text('note'),
+    at: integer('at').notNull(),
+    requestId: text('request_id'),
+  },
+  (t) => [
+    uniqueIndex('transitions_negotiation_seq_idx').on(t.negotiationId, t.seq),
+    index('transitions_at_idx').on(t.at),
+  ],
+);
+
+export const outbox = sqliteTable(
+  'outbox',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    key: text('key').notNull().unique(),
+    negotiationId: text('negotiation_id')
+      .notNull()
+      .references(() => negotiations.id),
+    kind: text('kind').notNull(),
+    payloadJson: text('payload_json').notNull(),
+    status: text('status', { enum: ['pending', 'in_flight', 'done', 'dead'] }).notNull(),
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: integer('next_attempt_at').notNull(),
+    leaseUntil: integer('lease_until'),
+    lastError: text('last_error'),
+    resultJson: text('result_json'),
+    requestId: text('request_id'),
+    createdAt: integer('created_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [
+    index('outbox_due_idx').on(t.status, t.nextAttemptAt),
+    index('outbox_negotiation_idx').on(t.negotiationId),
+    check('outbox_status_check', sql`${t.status} in ('pending', 'in_flight', 'done', 'dead')`),
+  ],
+);
+
+export const inbox = sqliteTable(
+  'inbox',
+  {
+    source: text('source').notNull(),
+    externalId: text('external_id').notNull(),
+    negotiationId: text('negotiation_id').references(() => negotiations.id),
+    receivedAt: integer('received_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.source, t.externalId] })],
+);
+
+export const timers = sqliteTable(
+  'timers',
+  {
+    negotiationId: text('negotiation_id')
+      .notNull()
+      .references(() => negotiations.id),
+    key: text('key').notNull(),
+    dueAt: integer('due_at').notNull(),
+    generation: integer('generation').notNull(),
+    eventJson: text('event_json').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.negotiationId, t.key] }), index('timers_due_idx').on(t.dueAt)],
+);
+
+export const emails = sqliteTable(
+  'emails',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    gmailMessageId: text('gmail_message_id').unique(),
+    threadId: text('thread_id').notNull(),
+    negotiationId: text('negotiation_id').references(() => negotiations.id),
+    direction: text('direction', { enum: ['in', 'out'] }).notNull(),
+    fromAddr: text('from_addr').notNull(),
+    toAddr: text('to_addr').notNull(),
+    subject: text('subject').notNull(),
+    bodyText: text('body_text').notNull(),
+    rfc822MessageId: text('rfc822_message_id'),
+    state: text('state'),
+    offerCents: integer('offer_cents'),
+    askCents: integer('ask_cents'),
+    at: integer('at').notNull(),
+  },
+  (t) => [
+    index('emails_thread_idx').on(t.threadId),
+    index('emails_negotiation_idx').on(t.negotiationId, t.at),
+    index('emails_rfc822_idx').on(t.rfc822MessageId),
+    check('emails_direction_check', sql`${t.direction} in ('in', 'out')`),
+  ],
+);
+
+export const gmailSync = sqliteTable('gmail_sync', {
+  mailbox: text('mailbox').primaryKey(),
+  historyId: text('history_id'),
+  watchExpiration: integer('watch_expiration'),
+  lastPushAt: integer('last_push_at'),
+  lastPollAt: integer('last_poll_at'),
+  updatedAt: integer('updated_at').notNull(),
+});
