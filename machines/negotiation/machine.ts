@@ -580,7 +580,15 @@ export const negotiationMachine = setup({
     },
     humanControl: {
       on: {
-        HUMAN_EMAIL_SEEN: { actions: 'personAnswered' },
+        HUMAN_EMAIL_SEEN: [
+          { guard: 'hasUnanswered', actions: 'personAnswered' },
+          {
+            actions: {
+              type: 'ignore',
+              params: { reason: 'a person is already handling the thread' },
+            },
+          },
+        ],
         HUMAN_TOOK_OVER: {
           actions: { type: 'ignore', params: { reason: 'already under human control' } },
         },

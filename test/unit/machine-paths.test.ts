@@ -17,7 +17,7 @@ import {
   parsePersistedSnapshot,
   TERMINAL_STATES,
 } from '../../machines/negotiation/index.js';
-import { negotiationInput } from '../support/negotiation.js';
+import { type NegotiationSnapshot, negotiationInput } from '../support/negotiation.js';
 import { eventsFor, serializeState } from '../support/negotiation-graph.js';
 
 type Run = { emitted: Emitted[]; persisted: unknown };
@@ -93,8 +93,8 @@ describe.each([
       expect(new Set(keys).size, `duplicate key in ${JSON.stringify(keys)}`).toBe(keys.length);
       expect(keys.every((k) => k.startsWith('neg_1:') && !k.endsWith(':'))).toBe(true);
       const notifications = effects.filter((e) => e.kind === 'postAgreement');
-      const agreementEmails = effects.filter(
-        (e) => e.kind === 'sendEmail' && e.purpose === 'agreement',
+      const agreementEmails = effects.flatMap((e) =>
+        e.kind === 'sendEmail' && e.purpose === 'agreement' ? [e] : [],
       );
       if (path.state.value === 'agreed') {
         expect(notifications).toHaveLength(1);

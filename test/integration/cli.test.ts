@@ -1,0 +1,146 @@
+/** The `negotiator` command, run as a real child process from source. */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { projectRoot } from '../../src/paths.js';
+
+function negotiator(args: string[], env: Record<string, string> = {}) {
+  const result = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', join('src', 'cli', 'main.ts'), ...args],
+    {
+      cwd: projectRoot(),
+      encoding: 'utf8',
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
+    },
+  );
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+const EXAMPLE = [
+  'explain-price',
+  '--views',
+  '50000',
+  '--platform',
+  'instagram',
+  '--deliverables',
+  'reel:1,story:2',
+  '--cpm-target',
+  '20',
+  '--leniency',
+  '50',
+  '--round',
+  '2',
+];
+
+describe('negotiator', () => {
+  it('lists its subcommands with --help', () => {
+    const { code, stdout } = negotiator(['--help']);
+    expect(code).toBe(0);
+    for (const name of ['explain-price', 'migrate', 'check-config']) expect(stdout).toContain(name);
+  });
+
+  it('rejects an unknown command with exit code 2', () => {
+    const { code, stderr } = negotiator(['frobnicate']);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/unknown command "frobnicate"/);
+  });
+});
+
+describe('negotiator explain-price', () => {
+  it('prints the decision as snake_case JSON', () => {
+    const { code, stdout } = negotiator([
+      ...EXAMPLE,
+      '--ask',
+      '3100',
+      '--previous-offer',
+      '2750',
+      '--json',
+    ]);
+    expect(code).toBe(0);
+    const json = JSON.parse(stdout);
+    expect(json).toMatchObject({
+      decision: 'counter',
+      offer_cents: 302_500,
+      floor_cents: 220_000,
+      ceiling_cents: 330_000,
+      planned_cents: 302_500,
+      round: 2,
+      ask_cents: 310_000,
+      escalation: null,
+    });
+    expect(json.reasons.join('\n')).toMatch(/75% of the gap/);
+  });
+
+  it('explains an escalation in readable text', () => {
+    const { code, stdout } = negotiator([...EXAMPLE, '--ask', '$9,000']);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/decision: escalate — no offer: a person decides/);
+    expect(stdout).toMatch(/over_ceiling, suggested \$3,300\.00/);
+  });
+
+  it('gives a one-line error and exit code 2 for bad arguments', () => {
+    const { code, stderr } = negotiator([
+      'explain-price',
+      '--views',
+      'lots',
+      '--platform',
+      'myspace',
+      '--deliverables',
+      'reel',
+      '--ask',
+      '€5',
+    ]);
+    expect(code).toBe(2);
+    expect(stderr.trim().split('\n')).toHaveLength(1);
+    expect(stderr).toMatch(/--views "lots"/);
+    expect(stderr).toMatch(/--platform "myspace"/);
+    expect(stderr).toMatch(/--ask: "€5" is not in US dollars/);
+  });
+
+  it('rejects unknown options and deliverables of another platform', () => {
+    expect(negotiator([...EXAMPLE, '--bogus']).code).toBe(2);
+    const wrong = negotiator([
+      'explain-price',
+      '--views',
+      '1k',
+      '--platform',
+      'tiktok',
+      '--deliverables',
+      'reel:1',
+    ]);
+    expect(wrong.code).toBe(2);
+    expect(wrong.stderr).toMatch(
+      /"reel" is not a tiktok deliverable \(expected one of: video, story\)/,
+    );
+  });
+
+  it('fails clearly when the configuration files are missing', () => {
+    const { code, stderr } = negotiator(EXAMPLE, { CONFIG_DIR: '/nonexistent' });
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/\/nonexistent\/rate-card\.yaml is invalid/);
+  });
+});
+
+describe('negotiator migrate and check-config', () => {
+  it('migrates a new database file', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'negotiator-cli-'));
+    const { code, stdout } = negotiator(['migrate'], { DATABASE_PATH: join(dir, 'db', 'n.db') });
+    rmSync(dir, { recursive: true, force: true });
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/1 migration\(s\) applied/);
+  });
+
+  it('reports configuration problems with exit code 1, and passes the shipped configuration', () => {
+    const { code, stderr } = negotiator(['check-config'], {
+      PORT: 'x',
+      CONFIG_DIR: '/nonexistent',
+    });
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/PORT/);
+    const ok = negotiator(['check-config']);
+    expect(ok.code).toBe(0);
+  });
+});
