@@ -12,11 +12,15 @@ describe('.env.example', () => {
 
   it('documents every variable of the schema', () => {
     expect(schemaKeys.length).toBeGreaterThan(10);
-    for (const key of [...schemaKeys, 'ENV_FILE']) expect(text, key).toMatch(new RegExp(`^#? ?${key}=`, 'm'));
+    for (const key of [...schemaKeys, 'ENV_FILE'])
+      expect(text, key).toMatch(new RegExp(`^#? ?${key}=`, 'm'));
   });
 
   it('is itself a valid configuration equal to the defaults', () => {
-    const fromExample = loadConfig({ env: parseEnv(text) as Record<string, string>, envFile: null });
+    const fromExample = loadConfig({
+      env: parseEnv(text) as Record<string, string>,
+      envFile: null,
+    });
     expect(fromExample).toEqual(loadConfig({ env: {}, envFile: null }));
   });
 });
