@@ -7,21 +7,13 @@
  * counterReceived (classifying) → drafting → awaitingApproval (review mode) → sending →
  * awaitingReply … → agreed | rejected. "Counter sent" is awaitingReply with round > 0.
  * Side states: escalated, humanControl, paused, stale; terminal: agreed, rejected, stopped.
- * Longer than most files because a statechart reads best in one place.
+ * Longer than most files because a statechart reads best in one place; the named actions and
+ * guards it uses are in setup.ts.
  */
-import { assign, emit, not, setup } from 'xstate';
-import {
-  awaits,
-  currentKey,
-  escalationPatch,
-  newDraft,
-  nextKey,
-  planPatch,
-  sentPatch,
-} from './actions.js';
-import { initialContext, type NegotiationContext, type NegotiationInput } from './context.js';
-import type { Effect, Emitted, TimerName } from './effects.js';
-import type { NegotiationEvent } from './events.js';
+import { not } from 'xstate';
+import { currentKey } from './actions.js';
+import { initialContext } from './context.js';
+import type { NOTICES } from './effects.js';
 import {
   type Plan,
   planForApprovedAmount,
@@ -29,143 +21,9 @@ import {
   planForContinue,
   priced,
 } from './plan.js';
+import { type Args, keyOf, negotiationSetup } from './setup.js';
 
-type Ctx = NegotiationContext;
-type Args = { context: Ctx; event: NegotiationEvent };
-
-const TIMER_EVENTS = {
-  follow_up: 'FOLLOW_UP_DUE',
-  stale: 'STALE_DUE',
-  approval_reminder: 'APPROVAL_REMINDER_DUE',
-} as const;
-
-const keyOf = (event: NegotiationEvent): string =>
-  'draftKey' in event ? event.draftKey : 'effectKey' in event ? event.effectKey : '';
-
-export const negotiationMachine = setup({
-  types: {
-    context: {} as Ctx,
-    events: {} as NegotiationEvent,
-    input: {} as NegotiationInput,
-    emitted: {} as Emitted,
-  },
-  actions: {
-    /** Declares an effect; the runtime stores it with the snapshot. */
-    declare: emit((_: Args, params: { effect: Effect }) => ({
-      type: 'effect' as const,
-      effect: params.effect,
-    })),
-    /** Records why an event changed nothing; the transition log keeps the reason. */
-    ignore: emit((_: Args, params: { reason: string }) => ({
-      type: 'ignored' as const,
-      reason: params.reason,
-    })),
-    setTimer: emit((_: Args, params: { timer: TimerName; delayMs: number }) => ({
-      type: 'effect' as const,
-      effect: {
-        kind: 'setTimer' as const,
-        timer: params.timer,
-        delayMs: params.delayMs,
-        event: { type: TIMER_EVENTS[params.timer] },
-      },
-    })),
-    clearTimer: emit((_: Args, params: { timer: TimerName }) => ({
-      type: 'effect' as const,
-      effect: { kind: 'clearTimer' as const, timer: params.timer },
-    })),
-    applyPlan: assign(({ context }: Args, params: { plan: Plan }) =>
-      planPatch(context, params.plan),
-    ),
-    escalate: assign(
-      (
-        _: Args,
-        params: {
-          reason: NonNullable<Ctx['escalation']>['reason'];
-          detail: string;
-          suggestedCents: number | null;
-        },
-      ) => escalationPatch(params.reason, params.detail, params.suggestedCents),
-    ),
-    noteReply: assign(({ event }: Args) =>
-      event.type === 'REPLY_RECEIVED' ? { unansweredMessageId: event.messageId } : {},
-    ),
-    dropDraft: assign({ draft: null }),
-    recordClassification: assign(({ context, event }: Args) =>
-      event.type === 'REPLY_CLASSIFIED'
-        ? {
-            lastClassified: {
-              messageId: event.messageId,
-              intent: event.intent,
-              proposedRateCents: event.proposedRateCents,
-            },
-            askCents: event.proposedRateCents ?? context.askCents,
-          }
-        : {},
-    ),
-    storeDraftText: assign(({ context, event }: Args) =>
-      (event.type === 'DRAFT_READY' || event.type === 'DRAFT_EDITED') && context.draft
-        ? { draft: { ...context.draft, subject: event.subject, body: event.body } }
-        : {},
-    ),
-    takeHumanReply: assign(({ context, event }: Args) =>
-      event.type === 'HUMAN_REPLY_SUBMITTED'
-        ? {
-            escalation: null,
-            draft: {
-              ...newDraft('human', event.offerCents, context.unansweredMessageId),
-              subject: event.subject,
-              body: event.body,
-            },
-          }
-        : {},
-    ),
-    recordSent: assign(({ context }: Args) => sentPatch(context)),
-    personAnswered: assign({ unansweredMessageId: null }),
-    beginClassification: assign(({ context }: Args) => {
-      const { key, counts } = nextKey(context, 'classifyReply');
-      return { counts, classifying: { messageId: context.unansweredMessageId ?? '', key } };
-    }),
-    endClassification: assign({ classifying: null }),
-    beginCompose: assign(({ context }: Args) => {
-      const { key, counts } = nextKey(context, 'composeEmail');
-      return { counts, draft: context.draft && { ...context.draft, key } };
-    }),
-    beginApproval: assign(({ context }: Args) => {
-      const { key, counts } = nextKey(context, 'requestApproval');
-      return { counts, draft: context.draft && { ...context.draft, approvalKey: key } };
-    }),
-    beginSend: assign(({ context }: Args) => {
-      const { key, counts } = nextKey(context, 'sendEmail');
-      return { counts, draft: context.draft && { ...context.draft, sendKey: key } };
-    }),
-    countEffect: assign(({ context }: Args, params: { kind: 'postEscalation' | 'postNotice' }) => ({
-      counts: nextKey(context, params.kind).counts,
-    })),
-  },
-  guards: {
-    planEscalates: (_: Args, params: { plan: Plan }) => params.plan.kind === 'escalate',
-    isCurrentClassification: ({ context, event }: Args) =>
-      'messageId' in event && context.classifying?.messageId === event.messageId,
-    isCurrentDraft: ({ context, event }: Args) =>
-      context.draft !== null && context.draft.key === keyOf(event),
-    isCurrentSend: ({ context, event }: Args) =>
-      context.draft?.sendKey != null && context.draft.sendKey === keyOf(event),
-    isAwaitedEffect: ({ context, event }: Args) => awaits(context, keyOf(event)),
-    reviewMode: ({ context }: Args) => context.settings.reviewMode,
-    followUpSent: ({ context }: Args) => context.followUpSent,
-    hasUnanswered: ({ context }: Args) => context.unansweredMessageId !== null,
-    hasNoOffer: ({ context }: Args) => context.lastOfferCents === null,
-    isAgreementDraft: ({ context }: Args) => context.draft?.purpose === 'agreement',
-    isClosingDraft: ({ context }: Args) =>
-      context.draft?.purpose === 'decline' || context.draft?.purpose === 'farewell',
-    newerReplyPending: ({ context }: Args) =>
-      context.unansweredMessageId !== null &&
-      context.unansweredMessageId !== context.draft?.answering,
-    replyNotYetRead: ({ context }: Args) =>
-      context.unansweredMessageId !== null &&
-      context.lastClassified?.messageId !== context.unansweredMessageId,
-  },
-}).createMachine({
+export const negotiationMachine = negotiationSetup.createMachine({
   id: 'negotiation',
   context: ({ input }) => initialContext(input),
   initial: 'initialOffer',
@@ -221,26 +79,7 @@ export const negotiationMachine = setup({
   states: {
     initialOffer: {
       on: {
-        OFFER_REQUESTED: [
-          {
-            guard: {
-              type: 'planEscalates',
-              params: ({ context }) => ({ plan: priced(context, undefined) }),
-            },
-            target: 'escalated',
-            actions: {
-              type: 'applyPlan',
-              params: ({ context }) => ({ plan: priced(context, undefined) }),
-            },
-          },
-          {
-            target: 'drafting',
-            actions: {
-              type: 'applyPlan',
-              params: ({ context }) => ({ plan: priced(context, undefined) }),
-            },
-          },
-        ],
+        OFFER_REQUESTED: actOnPlan(({ context }) => priced(context, undefined)),
         REPLY_RECEIVED: { target: 'counterReceived', actions: 'noteReply' },
       },
     },
@@ -313,30 +152,7 @@ export const negotiationMachine = setup({
               params: { reason: 'classification is for an older message' },
             },
           },
-          {
-            guard: {
-              type: 'planEscalates',
-              params: ({ context, event }) => ({ plan: classificationPlan(context, event) }),
-            },
-            target: 'escalated',
-            actions: [
-              {
-                type: 'applyPlan',
-                params: ({ context, event }) => ({ plan: classificationPlan(context, event) }),
-              },
-              'recordClassification',
-            ],
-          },
-          {
-            target: 'drafting',
-            actions: [
-              {
-                type: 'applyPlan',
-                params: ({ context, event }) => ({ plan: classificationPlan(context, event) }),
-              },
-              'recordClassification',
-            ],
-          },
+          ...actOnPlan(classificationPlan, 'recordClassification'),
         ],
         CLASSIFICATION_FAILED: [
           {
@@ -453,18 +269,10 @@ export const negotiationMachine = setup({
         ],
         APPROVAL_REMINDER_DUE: {
           actions: [
-            { type: 'countEffect', params: { kind: 'postNotice' } },
-            {
-              type: 'declare',
-              params: ({ context }) => ({
-                effect: {
-                  kind: 'postNotice',
-                  key: currentKey(context, 'postNotice'),
-                  notice: 'approval_reminder',
-                  detail: `the ${context.draft?.purpose ?? ''} draft still waits for approval`,
-                },
-              }),
-            },
+            ...postNotice(
+              'approval_reminder',
+              ({ context }) => `the ${context.draft?.purpose ?? ''} draft still waits for approval`,
+            ),
           ],
         },
       },
@@ -524,18 +332,11 @@ export const negotiationMachine = setup({
         REPLY_RECEIVED: {
           actions: [
             'noteReply',
-            { type: 'countEffect', params: { kind: 'postNotice' } },
-            {
-              type: 'declare',
-              params: ({ context }) => ({
-                effect: {
-                  kind: 'postNotice',
-                  key: currentKey(context, 'postNotice'),
-                  notice: 'reply_while_escalated',
-                  detail: `a new reply (${context.unansweredMessageId ?? ''}) arrived while waiting for a decision`,
-                },
-              }),
-            },
+            ...postNotice(
+              'reply_while_escalated',
+              ({ context }) =>
+                `a new reply (${context.unansweredMessageId ?? ''}) arrived while waiting for a decision`,
+            ),
           ],
         },
         COUNTER_APPROVED: {
@@ -603,20 +404,7 @@ export const negotiationMachine = setup({
       },
     },
     stale: {
-      entry: [
-        { type: 'countEffect', params: { kind: 'postNotice' } },
-        {
-          type: 'declare',
-          params: ({ context }) => ({
-            effect: {
-              kind: 'postNotice',
-              key: currentKey(context, 'postNotice'),
-              notice: 'stale',
-              detail: 'no reply after the follow-up',
-            },
-          }),
-        },
-      ],
+      entry: [...postNotice('stale', () => 'no reply after the follow-up')],
       on: { REPLY_RECEIVED: { target: 'counterReceived', actions: 'noteReply' } },
     },
     agreed: {
@@ -638,7 +426,7 @@ export const negotiationMachine = setup({
   },
 });
 
-function classificationPlan(context: Ctx, event: NegotiationEvent): Plan {
+function classificationPlan({ context, event }: Args): Plan {
   if (event.type === 'REPLY_CLASSIFIED') return planForClassification(context, event);
   return {
     kind: 'escalate',
@@ -663,5 +451,36 @@ function resumeTargets() {
     { guard: 'hasUnanswered' as const, target: 'counterReceived' },
     { guard: 'hasNoOffer' as const, target: 'initialOffer' },
     { target: 'awaitingReply' },
+  ];
+}
+
+/** Reads an event's plan into the drafting state, or to people when it says escalate. */
+function actOnPlan(planOf: (args: Args) => Plan, ...extra: Array<'recordClassification'>) {
+  const apply = { type: 'applyPlan' as const, params: (args: Args) => ({ plan: planOf(args) }) };
+  return [
+    {
+      guard: { type: 'planEscalates' as const, params: (args: Args) => ({ plan: planOf(args) }) },
+      target: '#negotiation.escalated',
+      actions: [apply, ...extra],
+    },
+    { target: '#negotiation.drafting', actions: [apply, ...extra] },
+  ];
+}
+
+/** Posts a notice to the team under a fresh key. */
+function postNotice(notice: (typeof NOTICES)[number], detail: (args: Args) => string) {
+  return [
+    { type: 'countEffect' as const, params: { kind: 'postNotice' as const } },
+    {
+      type: 'declare' as const,
+      params: (args: Args) => ({
+        effect: {
+          kind: 'postNotice' as const,
+          key: currentKey(args.context, 'postNotice'),
+          notice,
+          detail: detail(args),
+        },
+      }),
+    },
   ];
 }
