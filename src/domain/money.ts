@@ -33,21 +33,18 @@ export function parseMoney(input: string): MoneyParse {
   text = text.replace(/^\$\s*/, '').trim();
   if (/\d\s*(?:-|–|to)\s*\$?\d/.test(text)) return fail(`"${raw}" is a range, not one amount`);
 
-  const match = /^(\d[\d,\s]*)(?:\.(\d+))?\s*([kKmM])?$/.exec(text);
-  if (!match) return fail(`"${raw}" is not an amount of money`);
-  const [, wholeRaw = '', fraction = '', suffix = ''] = match;
-  const whole = groupedDigits(wholeRaw);
-  if (whole === null) return fail(`"${raw}" has misplaced thousands separators`);
-
-  const multiplier = suffix === '' ? 1n : suffix.toLowerCase() === 'k' ? 1000n : 1_000_000n;
-  if (suffix === '' && fraction.length > 2) {
-    return fail(`"${raw}" has more than two decimals`);
-  }
-  // Work in millicents-free exact integers: value = (whole.fraction) × multiplier × 100 cents.
-  const scale = 10n ** BigInt(fraction.length);
-  const numerator = (BigInt(whole) * scale + BigInt(fraction || '0')) * multiplier * 100n;
-  if (numerator % scale !== 0n) return fail(`"${raw}" is not a whole number of cents`);
-  const cents = numerator / scale;
+  const number = parseScaled(text);
+  if (!number.ok)
+    return fail(
+      number.problem === 'shape'
+        ? `"${raw}" is not an amount of money`
+        : `"${raw}" has misplaced thousands separators`,
+    );
+  if (!number.suffixed && number.decimals > 2) return fail(`"${raw}" has more than two decimals`);
+  // value × 100 cents must be whole: 1.2345k is fine ($1,234.50), 1.2345678k is not.
+  const numerator = number.units * 100n;
+  if (numerator % number.scale !== 0n) return fail(`"${raw}" is not a whole number of cents`);
+  const cents = numerator / number.scale;
   if (cents > BigInt(MAX_CENTS)) return fail(`"${raw}" is implausibly large`);
   return { ok: true, cents: Number(cents) };
 }
@@ -71,6 +68,38 @@ export function formatCents(cents: Cents, options: { dropZeroCents?: boolean } =
   const rest = (abs % 100).toString().padStart(2, '0');
   if (options.dropZeroCents && rest === '00') return `${sign}$${dollars}`;
   return `${sign}$${dollars}.${rest}`;
+}
+
+/** A count people write: "50000", "50,000", "50k", "1.2M", "1.2m views". */
+export function parseCount(
+  input: string,
+): { ok: true; value: number } | { ok: false; reason: string } {
+  const raw = input.trim();
+  const number = parseScaled(raw.replace(/\s*views?$/i, ''));
+  if (!number.ok || number.units % number.scale !== 0n) {
+    return { ok: false, reason: `"${raw}" is not a whole number` };
+  }
+  const value = number.units / number.scale;
+  if (value > BigInt(Number.MAX_SAFE_INTEGER))
+    return { ok: false, reason: `"${raw}" is too large` };
+  return { ok: true, value: Number(value) };
+}
+
+type Scaled =
+  | { ok: true; units: bigint; scale: bigint; decimals: number; suffixed: boolean }
+  | { ok: false; problem: 'shape' | 'separators' };
+
+/** "1,234.5k" → units 12345000 / scale 10: an exact decimal with an optional k/M suffix. */
+function parseScaled(text: string): Scaled {
+  const match = /^(\d[\d,\s]*)(?:\.(\d+))?\s*([kKmM])?$/.exec(text.trim());
+  if (!match) return { ok: false, problem: 'shape' };
+  const [, wholeRaw = '', fraction = '', suffix = ''] = match;
+  const whole = groupedDigits(wholeRaw);
+  if (whole === null) return { ok: false, problem: 'separators' };
+  const multiplier = suffix === '' ? 1n : suffix.toLowerCase() === 'k' ? 1000n : 1_000_000n;
+  const scale = 10n ** BigInt(fraction.length);
+  const units = (BigInt(whole) * scale + BigInt(fraction || '0')) * multiplier;
+  return { ok: true, units, scale, decimals: fraction.length, suffixed: suffix !== '' };
 }
 
 /** Digits with optional "," or " " thousands separators in groups of three. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatCents, parseMoney } from '../../src/domain/money.js';
+import { formatCents, parseCount, parseMoney } from '../../src/domain/money.js';
 
 describe('parseMoney accepts what people write', () => {
   const accepted: Array<[string, number]> = [
@@ -89,5 +89,22 @@ describe('formatCents', () => {
     for (const cents of [0, 1, 99, 100, 150_000, 987_654_321]) {
       expect(parseMoney(formatCents(cents))).toEqual({ ok: true, cents });
     }
+  });
+});
+
+describe('parseCount', () => {
+  it.each([
+    ['50000', 50_000],
+    ['50,000', 50_000],
+    ['50k', 50_000],
+    ['1.2M', 1_200_000],
+    ['1.2m views', 1_200_000],
+    [' 7 500 ', 7_500],
+  ])('%j → %i', (input, value) => {
+    expect(parseCount(input)).toEqual({ ok: true, value });
+  });
+
+  it.each(['', 'lots', '1.5', '-3', '$50k', '1,50'])('%j is not a count', (input) => {
+    expect(parseCount(input).ok).toBe(false);
   });
 });

@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { loadConfig } from '../../config.js';
 import { loadEscalationPolicy } from '../../config-files/escalation.js';
 import { loadRateCard } from '../../config-files/rate-card.js';
-import { formatCents, parseMoney } from '../../domain/money.js';
+import { formatCents, parseCount, parseMoney } from '../../domain/money.js';
 import {
   computeBounds,
   decide,
@@ -169,13 +169,12 @@ function parseViews(text: string | undefined, errors: string[]): number | undefi
     errors.push('--views is required');
     return undefined;
   }
-  const parsed = parseMoney(text.replace(/^\$/, 'invalid'));
-  const views = parsed.ok && parsed.cents % 100 === 0 ? parsed.cents / 100 : null;
-  if (views === null || views < 1) {
+  const parsed = parseCount(text);
+  if (!parsed.ok || parsed.value < 1) {
     errors.push(`--views "${text}" is not a whole number of views`);
     return undefined;
   }
-  return views;
+  return parsed.value;
 }
 
 function parseLeniency(text: string | undefined, errors: string[]): number | undefined {
