@@ -50,11 +50,6 @@ export function parseMoney(input: string): MoneyParse {
 }
 
 /** Like {@link parseMoney} but throws a {@link RangeError} with the reason. */
-export function parseMoneyOrThrow(input: string): Cents {
-  const parsed = parseMoney(input);
-  if (!parsed.ok) throw new RangeError(parsed.reason);
-  return parsed.cents;
-}
 
 /** "$1,500.00"; whole dollars drop the cents only when asked ("$1,500"). */
 export function formatCents(cents: Cents, options: { dropZeroCents?: boolean } = {}): string {
