@@ -49,8 +49,6 @@ export function parseMoney(input: string): MoneyParse {
   return { ok: true, cents: Number(cents) };
 }
 
-/** Like {@link parseMoney} but throws a {@link RangeError} with the reason. */
-
 /** "$1,500.00"; whole dollars drop the cents only when asked ("$1,500"). */
 export function formatCents(cents: Cents, options: { dropZeroCents?: boolean } = {}): string {
   if (!Number.isSafeInteger(cents))
