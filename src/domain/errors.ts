@@ -1,0 +1,24 @@
+/**
+ * The two ways an effect can fail. Adapters translate their SDK's errors into these, so the
+ * outbox worker never inspects SDK error shapes.
+ */
+
+/** Worth trying again later (rate limits, timeouts, 5xx); `retryAfterMs` when the peer said. */
+export class RetryableError extends Error {
+  constructor(
+    message: string,
+    readonly retryAfterMs?: number,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'RetryableError';
+  }
+}
+
+/** Will fail the same way every time (bad request, revoked credentials, unknown recipient). */
+export class PermanentError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'PermanentError';
+  }
+}
