@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { classified } from '../support/negotiation.js';
+import { PermanentError, RetryableError } from '../../src/domain/errors.js';
+import { DispatchError } from '../../src/runtime/index.js';
 import { createManualClock } from '../support/manual-clock.js';
+import { classified } from '../support/negotiation.js';
 import {
   createTestNegotiation,
   recordingHandlers,
   startRuntime,
   tempDatabasePath,
 } from '../support/runtime.js';
-import { DispatchError } from '../../src/runtime/index.js';
-import { PermanentError, RetryableError } from '../../src/domain/errors.js';
 
 type Rt = ReturnType<typeof startRuntime>;
 const HOUR = 3_600_000;
@@ -24,8 +24,10 @@ async function drain(rt: Rt, clock: ReturnType<typeof createManualClock>): Promi
   throw new Error('outbox did not settle');
 }
 
-const rows = (rt: Rt, sql: string, ...params: unknown[]) => rt.database.sqlite.prepare(sql).all(...params) as Array<Record<string, unknown>>;
-const one = (rt: Rt, sql: string, ...params: unknown[]) => rt.database.sqlite.prepare(sql).get(...params) as Record<string, unknown>;
+const rows = (rt: Rt, sql: string, ...params: unknown[]) =>
+  rt.database.sqlite.prepare(sql).all(...params) as Array<Record<string, unknown>>;
+const one = (rt: Rt, sql: string, ...params: unknown[]) =>
+  rt.database.sqlite.prepare(sql).get(...params) as Record<string, unknown>;
 
 describe('dispatch persists every transition', () => {
   it('writes snapshot, transition row, outbox rows and timers in one commit', async () => {
@@ -33,17 +35,55 @@ describe('dispatch persists every transition', () => {
     const rt = startRuntime({ path: tempDatabasePath(), clock });
     rt.start();
     createTestNegotiation(rt, 'neg_1');
-    const result = rt.dispatch('neg_1', { type: 'REPLY_RECEIVED', messageId: 'm1' }, { dedupeKey: 'gmail:m1', requestId: 'req-1' });
-    expect(result).toMatchObject({ status: 'applied', seq: 1, from: 'initialOffer', to: 'counterReceived', outbox: 1 });
-    expect(one(rt, 'select state, seq, status from negotiations where id = ?', 'neg_1')).toEqual({ state: 'counterReceived', seq: 1, status: 'active' });
-    expect(rows(rt, 'select seq, event_type, from_state, to_state, request_id from transitions order by seq')).toEqual([
-      { seq: 0, event_type: 'xstate.init', from_state: '', to_state: 'initialOffer', request_id: null },
-      { seq: 1, event_type: 'REPLY_RECEIVED', from_state: 'initialOffer', to_state: 'counterReceived', request_id: 'req-1' },
+    const result = rt.dispatch(
+      'neg_1',
+      { type: 'REPLY_RECEIVED', messageId: 'm1' },
+      { dedupeKey: 'gmail:m1', requestId: 'req-1' },
+    );
+    expect(result).toMatchObject({
+      status: 'applied',
+      seq: 1,
+      from: 'initialOffer',
+      to: 'counterReceived',
+      outbox: 1,
+    });
+    expect(one(rt, 'select state, seq, status from negotiations where id = ?', 'neg_1')).toEqual({
+      state: 'counterReceived',
+      seq: 1,
+      status: 'active',
+    });
+    expect(
+      rows(
+        rt,
+        'select seq, event_type, from_state, to_state, request_id from transitions order by seq',
+      ),
+    ).toEqual([
+      {
+        seq: 0,
+        event_type: 'xstate.init',
+        from_state: '',
+        to_state: 'initialOffer',
+        request_id: null,
+      },
+      {
+        seq: 1,
+        event_type: 'REPLY_RECEIVED',
+        from_state: 'initialOffer',
+        to_state: 'counterReceived',
+        request_id: 'req-1',
+      },
     ]);
     expect(rows(rt, 'select key, kind, status, request_id from outbox')).toEqual([
-      { key: 'neg_1:classifyReply:1', kind: 'classifyReply', status: 'pending', request_id: 'req-1' },
+      {
+        key: 'neg_1:classifyReply:1',
+        kind: 'classifyReply',
+        status: 'pending',
+        request_id: 'req-1',
+      },
     ]);
-    const stored = JSON.parse(String(one(rt, 'select snapshot_json from negotiations').snapshot_json));
+    const stored = JSON.parse(
+      String(one(rt, 'select snapshot_json from negotiations').snapshot_json),
+    );
     expect(stored).toEqual(JSON.parse(JSON.stringify(rt.registry.snapshotOf('neg_1'))));
     await rt.close();
   });
@@ -56,7 +96,9 @@ describe('dispatch persists every transition', () => {
     const event = { type: 'REPLY_RECEIVED', messageId: 'm1' };
     expect(rt.dispatch('neg_1', event, { dedupeKey: 'gmail:m1' }).status).toBe('applied');
     expect(rt.dispatch('neg_1', event, { dedupeKey: 'gmail:m1' })).toEqual({ status: 'duplicate' });
-    expect(one(rt, 'select count(*) as n from transitions where event_type = ?', 'REPLY_RECEIVED').n).toBe(1);
+    expect(
+      one(rt, 'select count(*) as n from transitions where event_type = ?', 'REPLY_RECEIVED').n,
+    ).toBe(1);
     expect(one(rt, 'select count(*) as n from outbox').n).toBe(1);
     await rt.close();
   });
@@ -66,7 +108,11 @@ describe('dispatch persists every transition', () => {
     const rt = startRuntime({ path: tempDatabasePath(), clock });
     rt.start();
     createTestNegotiation(rt, 'neg_1');
-    const result = rt.dispatch('neg_1', { type: 'REPLY_RECEIVED', messageId: 42 }, { dedupeKey: 'gmail:bad' });
+    const result = rt.dispatch(
+      'neg_1',
+      { type: 'REPLY_RECEIVED', messageId: 42 },
+      { dedupeKey: 'gmail:bad' },
+    );
     expect(result).toMatchObject({ status: 'invalid', error: expect.stringMatching(/messageId/) });
     expect(one(rt, 'select seq from negotiations').seq).toBe(0);
     expect(one(rt, 'select count(*) as n from inbox').n).toBe(0);
@@ -85,13 +131,24 @@ describe('dispatch persists every transition', () => {
                 values ('neg_1:classifyReply:1', 'neg_1', 'classifyReply', '{}', 'done', 1, 0, 0, 0)`)
       .run();
     const before = JSON.stringify(rt.registry.snapshotOf('neg_1'));
-    expect(() => rt.dispatch('neg_1', { type: 'REPLY_RECEIVED', messageId: 'm1' }, { dedupeKey: 'gmail:m1' })).toThrow(DispatchError);
+    expect(() =>
+      rt.dispatch('neg_1', { type: 'REPLY_RECEIVED', messageId: 'm1' }, { dedupeKey: 'gmail:m1' }),
+    ).toThrow(DispatchError);
     expect(JSON.stringify(rt.registry.snapshotOf('neg_1'))).toBe(before);
-    expect(one(rt, 'select seq, state from negotiations')).toEqual({ seq: 0, state: 'initialOffer' });
+    expect(one(rt, 'select seq, state from negotiations')).toEqual({
+      seq: 0,
+      state: 'initialOffer',
+    });
     expect(one(rt, 'select count(*) as n from inbox').n).toBe(0);
     rt.database.sqlite.prepare('delete from outbox').run();
-    expect(rt.dispatch('neg_1', { type: 'REPLY_RECEIVED', messageId: 'm1' }, { dedupeKey: 'gmail:m1' }).status).toBe('applied');
-    expect(one(rt, 'select seq, state from negotiations')).toEqual({ seq: 1, state: 'counterReceived' });
+    expect(
+      rt.dispatch('neg_1', { type: 'REPLY_RECEIVED', messageId: 'm1' }, { dedupeKey: 'gmail:m1' })
+        .status,
+    ).toBe('applied');
+    expect(one(rt, 'select seq, state from negotiations')).toEqual({
+      seq: 1,
+      state: 'counterReceived',
+    });
     await rt.close();
   });
 });
@@ -105,8 +162,10 @@ describe('rehydration', () => {
     for (const id of ['a', 'b', 'c']) createTestNegotiation(first, id);
     first.dispatch('b', { type: 'STOPPED', by: 'U1', reason: null });
     first.dispatch('c', { type: 'REPLY_RECEIVED', messageId: 'm1' });
-    first.database.sqlite.prepare(`insert into negotiations (id, influencer_email, platform, state, status, machine_version, snapshot_json, seq, created_at, updated_at)
-      values ('broken', 'x@y.z', 'tiktok', 'drafting', 'active', 1, '{"status":"active","value":"writing"}', 3, 0, 0)`).run();
+    first.database.sqlite
+      .prepare(`insert into negotiations (id, influencer_email, platform, state, status, machine_version, snapshot_json, seq, created_at, updated_at)
+      values ('broken', 'x@y.z', 'tiktok', 'drafting', 'active', 1, '{"status":"active","value":"writing"}', 3, 0, 0)`)
+      .run();
     await first.close();
 
     const second = startRuntime({ path, clock });
@@ -114,9 +173,14 @@ describe('rehydration', () => {
     expect(report).toMatchObject({ restored: 2, failed: 1 });
     expect(second.registry.isLive('a') && second.registry.isLive('c')).toBe(true);
     expect(second.registry.isLive('b')).toBe(false);
-    expect(one(second, 'select status from negotiations where id = ?', 'broken').status).toBe('error');
+    expect(one(second, 'select status from negotiations where id = ?', 'broken').status).toBe(
+      'error',
+    );
     expect(second.dispatch('c', classified('m1', 'counter', 120_000)).status).toBe('applied');
-    expect(second.dispatch('b', { type: 'OFFER_REQUESTED' })).toEqual({ status: 'finished', negotiationStatus: 'done' });
+    expect(second.dispatch('b', { type: 'OFFER_REQUESTED' })).toEqual({
+      status: 'finished',
+      negotiationStatus: 'done',
+    });
     await second.close();
   });
 });
@@ -132,22 +196,32 @@ describe('durable timers', () => {
     first.dispatch('neg_1', { type: 'OFFER_REQUESTED' });
     await drain(first, clock);
     expect(one(first, 'select state from negotiations').state).toBe('awaitingReply');
-    expect(one(first, 'select key, due_at from timers')).toEqual({ key: 'follow_up', due_at: clock.now() + 48 * HOUR });
+    expect(one(first, 'select key, due_at from timers')).toEqual({
+      key: 'follow_up',
+      due_at: clock.now() + 48 * HOUR,
+    });
     await first.close();
 
     clock.advance(60 * HOUR); // down for 2.5 days
     const second = startRuntime({ path, clock, handlers });
     second.start();
     await drain(second, clock);
-    expect(rows(second, "select event_type from transitions where event_type = 'FOLLOW_UP_DUE'")).toHaveLength(1);
-    expect(calls.filter((c) => c.kind === 'sendEmail').map((c) => c.key)).toEqual(['neg_1:sendEmail:1', 'neg_1:sendEmail:2']);
+    expect(
+      rows(second, "select event_type from transitions where event_type = 'FOLLOW_UP_DUE'"),
+    ).toHaveLength(1);
+    expect(calls.filter((c) => c.kind === 'sendEmail').map((c) => c.key)).toEqual([
+      'neg_1:sendEmail:1',
+      'neg_1:sendEmail:2',
+    ]);
     expect(one(second, 'select key from timers').key).toBe('stale');
     await second.close();
 
     const third = startRuntime({ path, clock, handlers });
     third.start();
     await drain(third, clock);
-    expect(rows(third, "select 1 from transitions where event_type = 'FOLLOW_UP_DUE'")).toHaveLength(1);
+    expect(
+      rows(third, "select 1 from transitions where event_type = 'FOLLOW_UP_DUE'"),
+    ).toHaveLength(1);
     await third.close();
   });
 
@@ -163,10 +237,14 @@ describe('durable timers', () => {
     await drain(rt, clock);
     rt.dispatch('b', { type: 'REPLY_RECEIVED', messageId: 'm1' }); // clears b's follow-up
     clock.advance(48 * HOUR - 1);
-    expect(rows(rt, "select negotiation_id from transitions where event_type = 'FOLLOW_UP_DUE'")).toHaveLength(0);
+    expect(
+      rows(rt, "select negotiation_id from transitions where event_type = 'FOLLOW_UP_DUE'"),
+    ).toHaveLength(0);
     clock.advance(1);
     await drain(rt, clock);
-    expect(rows(rt, "select negotiation_id from transitions where event_type = 'FOLLOW_UP_DUE'")).toEqual([{ negotiation_id: 'a' }]);
+    expect(
+      rows(rt, "select negotiation_id from transitions where event_type = 'FOLLOW_UP_DUE'"),
+    ).toEqual([{ negotiation_id: 'a' }]);
     await rt.close();
   });
 });
@@ -180,8 +258,16 @@ describe('outbox worker', () => {
     createTestNegotiation(rt, 'neg_1', { initialOfferCents: 110_000 });
     rt.dispatch('neg_1', { type: 'REPLY_RECEIVED', messageId: 'm1' }, { dedupeKey: 'gmail:m1' });
     await drain(rt, clock);
-    expect(one(rt, 'select state, status from negotiations')).toEqual({ state: 'agreed', status: 'done' });
-    expect(calls.map((c) => c.kind)).toEqual(['classifyReply', 'composeEmail', 'sendEmail', 'postAgreement']);
+    expect(one(rt, 'select state, status from negotiations')).toEqual({
+      state: 'agreed',
+      status: 'done',
+    });
+    expect(calls.map((c) => c.kind)).toEqual([
+      'classifyReply',
+      'composeEmail',
+      'sendEmail',
+      'postAgreement',
+    ]);
     expect(one(rt, "select count(*) as n from outbox where status != 'done'").n).toBe(0);
     expect(one(rt, 'select count(*) as n from timers').n).toBe(0);
     await rt.close();
@@ -198,12 +284,19 @@ describe('outbox worker', () => {
         return compose?.run(effect, ctx) ?? {};
       },
     };
-    const rt = startRuntime({ path: tempDatabasePath(), clock, handlers, outbox: { baseDelayMs: 10, random: () => 0 } });
+    const rt = startRuntime({
+      path: tempDatabasePath(),
+      clock,
+      handlers,
+      outbox: { baseDelayMs: 10, random: () => 0 },
+    });
     rt.start();
     createTestNegotiation(rt, 'neg_1');
     rt.dispatch('neg_1', { type: 'OFFER_REQUESTED' });
     await drain(rt, clock);
-    expect(one(rt, "select attempts, status, last_error from outbox where kind = 'composeEmail'")).toEqual({ attempts: 1, status: 'pending', last_error: 'rate limited' });
+    expect(
+      one(rt, "select attempts, status, last_error from outbox where kind = 'composeEmail'"),
+    ).toEqual({ attempts: 1, status: 'pending', last_error: 'rate limited' });
     clock.advance(29_999);
     await drain(rt, clock);
     expect(one(rt, "select attempts from outbox where kind = 'composeEmail'").attempts).toBe(1);
@@ -211,7 +304,10 @@ describe('outbox worker', () => {
     await drain(rt, clock);
     clock.advance(30_000);
     await drain(rt, clock);
-    expect(one(rt, "select attempts, status from outbox where kind = 'composeEmail'")).toEqual({ attempts: 3, status: 'done' });
+    expect(one(rt, "select attempts, status from outbox where kind = 'composeEmail'")).toEqual({
+      attempts: 3,
+      status: 'done',
+    });
     expect(calls.filter((c) => c.kind === 'sendEmail')).toHaveLength(1);
     await rt.close();
   });
@@ -219,14 +315,24 @@ describe('outbox worker', () => {
   it('gives up on a permanent failure: dead row, alert, and the negotiation escalates', async () => {
     const clock = createManualClock();
     const { handlers, calls } = recordingHandlers();
-    handlers.sendEmail = { run: async () => Promise.reject(new PermanentError('recipient rejected')) };
+    handlers.sendEmail = {
+      run: async () => Promise.reject(new PermanentError('recipient rejected')),
+    };
     const alerts: string[] = [];
-    const rt = startRuntime({ path: tempDatabasePath(), clock, handlers, outbox: { onDead: (row, error) => alerts.push(`${row.key}: ${error}`) } });
+    const rt = startRuntime({
+      path: tempDatabasePath(),
+      clock,
+      handlers,
+      outbox: { onDead: (row, error) => alerts.push(`${row.key}: ${error}`) },
+    });
     rt.start();
     createTestNegotiation(rt, 'neg_1');
     rt.dispatch('neg_1', { type: 'OFFER_REQUESTED' });
     await drain(rt, clock);
-    expect(one(rt, "select status, last_error from outbox where kind = 'sendEmail'")).toEqual({ status: 'dead', last_error: 'recipient rejected' });
+    expect(one(rt, "select status, last_error from outbox where kind = 'sendEmail'")).toEqual({
+      status: 'dead',
+      last_error: 'recipient rejected',
+    });
     expect(alerts).toEqual(['neg_1:sendEmail:1: recipient rejected']);
     expect(one(rt, 'select state from negotiations').state).toBe('escalated');
     expect(calls.filter((c) => c.kind === 'postEscalation')).toHaveLength(1);
@@ -240,10 +346,19 @@ describe('outbox worker', () => {
     first.start();
     createTestNegotiation(first, 'neg_1');
     first.dispatch('neg_1', { type: 'OFFER_REQUESTED' });
-    first.dispatch('neg_1', { type: 'DRAFT_READY', draftKey: 'neg_1:composeEmail:1', subject: 'Hi', body: 'offer' });
-    first.database.sqlite.prepare("update outbox set status = 'done' where kind = 'composeEmail'").run();
+    first.dispatch('neg_1', {
+      type: 'DRAFT_READY',
+      draftKey: 'neg_1:composeEmail:1',
+      subject: 'Hi',
+      body: 'offer',
+    });
+    first.database.sqlite
+      .prepare("update outbox set status = 'done' where kind = 'composeEmail'")
+      .run();
     // The process claims the send and dies mid-effect.
-    expect(first.outbox.claim(clock.now(), 10, 60_000).map((r) => r.key)).toEqual(['neg_1:sendEmail:1']);
+    expect(first.outbox.claim(clock.now(), 10, 60_000).map((r) => r.key)).toEqual([
+      'neg_1:sendEmail:1',
+    ]);
     await first.close();
 
     const { handlers, calls } = recordingHandlers();
@@ -254,14 +369,23 @@ describe('outbox worker', () => {
       async reconcile(effect, ctx) {
         calls.push({ kind: effect.kind, key: effect.key, reconcile: true });
         return sent.has(effect.key)
-          ? { event: { type: 'EMAIL_SENT', effectKey: effect.key, gmailMessageId: 'gm-found', threadId: `thread-${ctx.negotiationId}` } }
+          ? {
+              event: {
+                type: 'EMAIL_SENT',
+                effectKey: effect.key,
+                gmailMessageId: 'gm-found',
+                threadId: `thread-${ctx.negotiationId}`,
+              },
+            }
           : null;
       },
     };
     const second = startRuntime({ path, clock, handlers });
     second.start();
     await drain(second, clock);
-    expect(calls.filter((c) => c.kind === 'sendEmail')).toEqual([{ kind: 'sendEmail', key: 'neg_1:sendEmail:1', reconcile: true }]);
+    expect(calls.filter((c) => c.kind === 'sendEmail')).toEqual([
+      { kind: 'sendEmail', key: 'neg_1:sendEmail:1', reconcile: true },
+    ]);
     expect(one(second, 'select state from negotiations').state).toBe('awaitingReply');
     await second.close();
   });

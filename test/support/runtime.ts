@@ -46,17 +46,25 @@ export function createTestNegotiation(
   runtime.create({
     id,
     threadId: `thread-${id}`,
-    influencer: { email: `${id}@creators.test`, name: 'Ada', handle: '@ada', platform: 'instagram' },
+    influencer: {
+      email: `${id}@creators.test`,
+      name: 'Ada',
+      handle: '@ada',
+      platform: 'instagram',
+    },
     input: negotiationInput({ negotiationId: id, ...overrides }),
   });
 }
 
 /** Handlers that answer like a well-behaved world and record every call. */
-export function recordingHandlers(script: {
-  classify?: (effect: Extract<OutboxEffect, { kind: 'classifyReply' }>) => NegotiationEvent;
-} = {}) {
+export function recordingHandlers(
+  script: {
+    classify?: (effect: Extract<OutboxEffect, { kind: 'classifyReply' }>) => NegotiationEvent;
+  } = {},
+) {
   const calls: Array<{ kind: string; key: string; reconcile: boolean }> = [];
-  const record = (kind: string, key: string, reconcile = false) => calls.push({ kind, key, reconcile });
+  const record = (kind: string, key: string, reconcile = false) =>
+    calls.push({ kind, key, reconcile });
   const handlers: EffectHandlers = {
     classifyReply: {
       async run(effect) {
@@ -78,13 +86,28 @@ export function recordingHandlers(script: {
     composeEmail: {
       async run(effect) {
         record(effect.kind, effect.key);
-        return { event: { type: 'DRAFT_READY', draftKey: effect.key, subject: 'Re: collaboration', body: `draft ${effect.purpose}` } };
+        return {
+          event: {
+            type: 'DRAFT_READY',
+            draftKey: effect.key,
+            subject: 'Re: collaboration',
+            body: `draft ${effect.purpose}`,
+          },
+        };
       },
     },
     sendEmail: {
       async run(effect, ctx) {
         record(effect.kind, effect.key);
-        return { event: { type: 'EMAIL_SENT', effectKey: effect.key, gmailMessageId: `gm-${effect.key}`, threadId: `thread-${ctx.negotiationId}` }, result: { id: `gm-${effect.key}` } };
+        return {
+          event: {
+            type: 'EMAIL_SENT',
+            effectKey: effect.key,
+            gmailMessageId: `gm-${effect.key}`,
+            threadId: `thread-${ctx.negotiationId}`,
+          },
+          result: { id: `gm-${effect.key}` },
+        };
       },
     },
     postAgreement: { run: async (effect) => (record(effect.kind, effect.key), {}) },
