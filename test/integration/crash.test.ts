@@ -82,7 +82,7 @@ describe('crash test: SIGKILL at random moments', () => {
   it(`${NEGOTIATIONS} negotiations survive ${KILLS} kills with every effect exactly once`, {
     timeout: LONG ? 1_800_000 : 240_000,
   }, async () => {
-    console.log(`crash test seed ${SEED} (replay with CRASH_SEED=${SEED})`);
+    console.warn(`crash test seed ${SEED} (replay with CRASH_SEED=${SEED})`);
     const next = random(SEED);
     const dir = mkdtempSync(join(tmpdir(), 'negotiator-crash-'));
     const db = join(dir, 'n.db');
@@ -146,7 +146,7 @@ describe('crash test: SIGKILL at random moments', () => {
       { n: 0 },
     );
     sqlite.close();
-    console.log(`crash test: ${killed} kills, ${performed.length} effects performed once each`);
+    console.warn(`crash test: ${killed} kills, ${performed.length} effects performed once each`);
     expect(killed, 'the run finished before every kill happened').toBe(KILLS);
   });
 });

@@ -65,6 +65,10 @@ export function recordingHandlers(
   const calls: Array<{ kind: string; key: string; reconcile: boolean }> = [];
   const record = (kind: string, key: string, reconcile = false) =>
     calls.push({ kind, key, reconcile });
+  const recorded = (effect: { kind: string; key: string }) => {
+    record(effect.kind, effect.key);
+    return {};
+  };
   const handlers: EffectHandlers = {
     classifyReply: {
       async run(effect) {
@@ -110,10 +114,10 @@ export function recordingHandlers(
         };
       },
     },
-    postAgreement: { run: async (effect) => (record(effect.kind, effect.key), {}) },
-    postEscalation: { run: async (effect) => (record(effect.kind, effect.key), {}) },
-    postNotice: { run: async (effect) => (record(effect.kind, effect.key), {}) },
-    requestApproval: { run: async (effect) => (record(effect.kind, effect.key), {}) },
+    postAgreement: { run: async (effect) => recorded(effect) },
+    postEscalation: { run: async (effect) => recorded(effect) },
+    postNotice: { run: async (effect) => recorded(effect) },
+    requestApproval: { run: async (effect) => recorded(effect) },
   };
   return { handlers, calls };
 }
