@@ -45,22 +45,31 @@ export type SnapshotParse =
   | { ok: true; snapshot: PersistedNegotiation; migratedFrom: number | null }
   | { ok: false; error: string };
 
+export type SnapshotMigrations = Record<
+  number,
+  (snapshot: Record<string, unknown>) => Record<string, unknown>
+>;
+
 /** Parses, migrates and validates a stored snapshot; never throws. */
-export function parsePersistedSnapshot(json: string, version: number): SnapshotParse {
+export function parsePersistedSnapshot(
+  json: string,
+  version: number,
+  migrations: SnapshotMigrations = SNAPSHOT_MIGRATIONS,
+): SnapshotParse {
   let data: unknown;
   try {
     data = JSON.parse(json);
   } catch {
     return { ok: false, error: 'snapshot is not valid JSON' };
   }
-  if (!Number.isInteger(version) || version < 1 || version > MACHINE_VERSION) {
+  if (!Number.isInteger(version) || version < 0 || version > MACHINE_VERSION) {
     return { ok: false, error: `unknown machine version ${version} (current ${MACHINE_VERSION})` };
   }
   if (typeof data !== 'object' || data === null)
     return { ok: false, error: 'snapshot is not an object' };
   let current = data as Record<string, unknown>;
   for (let v = version; v < MACHINE_VERSION; v++) {
-    const step = SNAPSHOT_MIGRATIONS[v];
+    const step = migrations[v];
     if (!step) return { ok: false, error: `no migration from machine version ${v}` };
     try {
       current = step(current);

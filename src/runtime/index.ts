@@ -5,6 +5,7 @@
  */
 import type Database from 'better-sqlite3';
 import type { InspectionEvent } from 'xstate';
+import type { SnapshotMigrations } from '../../machines/negotiation/index.js';
 import { createNegotiationStore } from '../db/negotiation-store.js';
 import { createOutboxStore } from '../db/outbox-store.js';
 import { createTimerStore } from '../db/timer-store.js';
@@ -26,6 +27,7 @@ export interface RuntimeDeps {
   handlers: EffectHandlers;
   inspect?: (event: InspectionEvent) => void;
   outbox?: OutboxWorkerOptions;
+  snapshotMigrations?: SnapshotMigrations;
 }
 
 export function createRuntime(deps: RuntimeDeps) {
@@ -37,6 +39,7 @@ export function createRuntime(deps: RuntimeDeps) {
     clock: deps.clock,
     logger: deps.logger,
     ...(deps.inspect ? { inspect: deps.inspect } : {}),
+    ...(deps.snapshotMigrations ? { snapshotMigrations: deps.snapshotMigrations } : {}),
     onCommitted: (info) => {
       if (info.timers > 0) scheduler.wake();
       if (info.outbox > 0) worker.wake();

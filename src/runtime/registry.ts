@@ -15,6 +15,7 @@ import {
   negotiationMachine,
   parseNegotiationEvent,
   parsePersistedSnapshot,
+  type SnapshotMigrations,
 } from '../../machines/negotiation/index.js';
 import type { NegotiationStore, TimerOp } from '../db/negotiation-store.js';
 import type { Logger } from '../observability/logger.js';
@@ -68,6 +69,8 @@ export interface RegistryDeps {
   logger: Logger;
   /** Sees every actor event (the Stately inspector); its failures never reach a negotiation. */
   inspect?: (event: InspectionEvent) => void;
+  /** Snapshot migrations by machine version (defaults to the machine's own). */
+  snapshotMigrations?: SnapshotMigrations;
   /** Called after every commit that declared effects or timers, to wake the workers. */
   onCommitted?: (info: { negotiationId: string; outbox: number; timers: number }) => void;
 }
@@ -104,7 +107,11 @@ export function createRegistry(deps: RegistryDeps) {
     snapshotJson: string;
     seq: number;
   }): string | null {
-    const parsed = parsePersistedSnapshot(row.snapshotJson, row.machineVersion);
+    const parsed = parsePersistedSnapshot(
+      row.snapshotJson,
+      row.machineVersion,
+      deps.snapshotMigrations,
+    );
     if (!parsed.ok) return parsed.error;
     // A snapshot that is not active must never be started: XState would crash the process.
     if (parsed.snapshot.status !== 'active') return `snapshot status is ${parsed.snapshot.status}`;

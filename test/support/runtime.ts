@@ -2,7 +2,11 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { NegotiationEvent, OutboxEffect } from '../../machines/negotiation/index.js';
+import type {
+  NegotiationEvent,
+  OutboxEffect,
+  SnapshotMigrations,
+} from '../../machines/negotiation/index.js';
 import { openMigratedDatabase } from '../../src/db/open.js';
 import { silentLogger } from '../../src/observability/logger.js';
 import type { Clock } from '../../src/runtime/clock.js';
@@ -19,6 +23,7 @@ export function startRuntime(options: {
   clock: Clock;
   handlers?: EffectHandlers;
   outbox?: OutboxWorkerOptions;
+  snapshotMigrations?: SnapshotMigrations;
 }) {
   const database = openMigratedDatabase({ path: options.path, synchronous: 'NORMAL' });
   const runtime = createRuntime({
@@ -27,6 +32,7 @@ export function startRuntime(options: {
     logger: silentLogger,
     handlers: options.handlers ?? {},
     ...(options.outbox ? { outbox: options.outbox } : {}),
+    ...(options.snapshotMigrations ? { snapshotMigrations: options.snapshotMigrations } : {}),
   });
   return {
     ...runtime,
