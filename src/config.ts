@@ -96,6 +96,9 @@ const envSchema = z.object({
   FOLLOW_UP_DELAY: duration('48h'),
   STALE_DELAY: duration('72h'),
   APPROVAL_REMINDER_DELAY: duration('4h'),
+  INSPECT: bool(false),
+  INSPECT_PORT: int(9400, 0, 65_535),
+  INSPECT_MASK: bool(true),
   ANTHROPIC_API_KEY: secret(),
   SLACK_BOT_TOKEN: secret({ prefix: 'xoxb-', what: 'a Slack bot token' }),
   SLACK_APP_TOKEN: secret({ prefix: 'xapp-', what: 'a Slack app-level token' }),
@@ -129,6 +132,8 @@ export interface Config {
     staleDelayMs: number;
     approvalReminderMs: number;
   };
+  /** The Stately inspector relay (development only, loopback). */
+  inspect: { enabled: boolean; port: number; mask: boolean };
   secrets: Pick<Env, (typeof SECRET_VARIABLES)[number]>;
   gmail: { clientId: string | undefined };
 }
@@ -177,6 +182,7 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
       staleDelayMs: e.STALE_DELAY,
       approvalReminderMs: e.APPROVAL_REMINDER_DELAY,
     },
+    inspect: { enabled: e.INSPECT, port: e.INSPECT_PORT, mask: e.INSPECT_MASK },
     secrets: Object.fromEntries(SECRET_VARIABLES.map((k) => [k, e[k]])) as Config['secrets'],
     gmail: { clientId: e.GMAIL_CLIENT_ID?.trim() || undefined },
   };
