@@ -1,11 +1,12 @@
 #!/usr/bin/env node
 import { type Command, CommandError } from './command.js';
 /** The `negotiator` command: a thin dispatcher over the subcommands in ./commands. */
+import { runAudit } from './commands/audit.js';
 import { runCheckConfig } from './commands/check-config.js';
 import { runExplainPrice } from './commands/explain-price.js';
 import { runMigrate } from './commands/migrate.js';
 
-const COMMANDS: Command[] = [runExplainPrice, runMigrate, runCheckConfig];
+const COMMANDS: Command[] = [runExplainPrice, runAudit, runMigrate, runCheckConfig];
 
 function help(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

@@ -39,7 +39,8 @@ describe('negotiator', () => {
   it('lists its subcommands with --help', () => {
     const { code, stdout } = negotiator(['--help']);
     expect(code).toBe(0);
-    for (const name of ['explain-price', 'migrate', 'check-config']) expect(stdout).toContain(name);
+    for (const name of ['explain-price', 'audit', 'migrate', 'check-config'])
+      expect(stdout).toContain(name);
   });
 
   it('rejects an unknown command with exit code 2', () => {

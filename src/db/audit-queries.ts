@@ -1,0 +1,73 @@
+/** The audit trail (DATA-03, DATA-04): transitions and emails by influencer, campaign and time. */
+import type Database from 'better-sqlite3';
+
+export interface AuditFilter {
+  /** Matches the influencer's email, handle or name (case-insensitive, partial). */
+  influencer?: string;
+  campaign?: string;
+  from?: number;
+  to?: number;
+  eventType?: string;
+  limit: number;
+}
+
+export interface AuditRow {
+  at: number;
+  negotiationId: string;
+  influencer: string;
+  campaignId: string | null;
+  kind: 'transition' | 'email';
+  /** Event type, or the email's direction ("in"/"out"). */
+  what: string;
+  fromState: string | null;
+  toState: string | null;
+  /** Why an event changed nothing, or the email's subject. */
+  detail: string | null;
+  offerCents: number | null;
+  askCents: number | null;
+  requestId: string | null;
+}
+
+export function queryAudit(sqlite: Database.Database, filter: AuditFilter): AuditRow[] {
+  const where: string[] = [];
+  const params: Record<string, unknown> = { limit: filter.limit };
+  if (filter.influencer) {
+    where.push(
+      `(lower(n.influencer_email) like @who or lower(coalesce(n.influencer_handle, '')) like @who or lower(coalesce(n.influencer_name, '')) like @who)`,
+    );
+    params.who = `%${filter.influencer.toLowerCase()}%`;
+  }
+  if (filter.campaign) {
+    where.push('n.campaign_id = @campaign');
+    params.campaign = filter.campaign;
+  }
+  if (filter.from !== undefined) {
+    where.push('x.at >= @from');
+    params.from = filter.from;
+  }
+  if (filter.to !== undefined) {
+    where.push('x.at < @to');
+    params.to = filter.to;
+  }
+  const transitionsWhere = [...where];
+  const emailsWhere = [...where];
+  if (filter.eventType) {
+    transitionsWhere.push('x.event_type = @eventType');
+    emailsWhere.push('0');
+    params.eventType = filter.eventType;
+  }
+  const clause = (parts: string[]) => (parts.length > 0 ? `where ${parts.join(' and ')}` : '');
+  const sql = `select * from (
+      select x.at, n.id as negotiationId, n.influencer_email as influencer, n.campaign_id as campaignId,
+        'transition' as kind, x.event_type as what, x.from_state as fromState, x.to_state as toState,
+        x.note as detail, null as offerCents, null as askCents, x.request_id as requestId, x.seq as ord
+      from transitions x join negotiations n on n.id = x.negotiation_id ${clause(transitionsWhere)}
+      union all
+      select x.at, n.id, n.influencer_email, n.campaign_id, 'email', x.direction, null, x.state,
+        x.subject, x.offer_cents, x.ask_cents, null, -1
+      from emails x join negotiations n on n.id = x.negotiation_id ${clause(emailsWhere)}
+    ) order by at, negotiationId, ord limit @limit`;
+  return (sqlite.prepare(sql).all(params) as Array<AuditRow & { ord: number }>).map(
+    ({ ord: _ord, ...row }) => row,
+  );
+}
