@@ -4,11 +4,12 @@
  * rows and timers, dedupe row — so events to one negotiation are applied one at a time and the
  * caller learns of success only after the commit. A failed commit discards the in-memory actor
  * and restores it from the database, so memory never runs ahead of disk.
+ * Longer than most files: create, dispatch and restore share the map of live actors and its
+ * invariants, and read best side by side.
  */
 import { type AnyActorRef, createActor, type InspectionEvent } from 'xstate';
 import {
   type Emitted,
-  isOutboxEffect,
   MACHINE_VERSION,
   type NegotiationEvent,
   type NegotiationInput,
@@ -17,9 +18,10 @@ import {
   parsePersistedSnapshot,
   type SnapshotMigrations,
 } from '../../machines/negotiation/index.js';
-import type { NegotiationStore, TimerOp } from '../db/negotiation-store.js';
+import type { NegotiationStore } from '../db/negotiation-store.js';
 import type { Logger } from '../observability/logger.js';
 import type { Clock } from './clock.js';
+import { declaredRows, safeInspector, splitDedupeKey } from './declared-rows.js';
 
 export interface DispatchOptions {
   /** `source:id` of the delivery (a Gmail message, a Slack action…): a repeat is acknowledged only. */
@@ -215,26 +217,7 @@ export function createRegistry(deps: RegistryDeps) {
       throw new DispatchError(`negotiation ${id} failed on ${event.type}: ${String(after.error)}`);
     }
     const now = deps.clock.now();
-    const outbox = [];
-    const timers: TimerOp[] = [];
-    let ignored: string | null = null;
-    for (const e of emitted) {
-      if (e.type === 'ignored') ignored = e.reason;
-      else if (isOutboxEffect(e.effect)) {
-        outbox.push({
-          key: e.effect.key,
-          kind: e.effect.kind,
-          payloadJson: JSON.stringify(e.effect),
-        });
-      } else if (e.effect.kind === 'setTimer') {
-        timers.push({
-          op: 'set',
-          key: e.effect.timer,
-          dueAt: now + e.effect.delayMs,
-          eventJson: JSON.stringify(e.effect.event),
-        });
-      } else timers.push({ op: 'clear', key: e.effect.timer });
-    }
+    const { outbox, timers, ignored } = declaredRows(emitted, now);
     const to = String(after.value);
     let seq: number;
     try {
@@ -296,26 +279,5 @@ export function createRegistry(deps: RegistryDeps) {
       for (const entry of live.values()) entry.actor.stop();
       live.clear();
     },
-  };
-}
-
-/** "gmail:18c2f…" → source gmail, id 18c2f…; a key without a prefix goes under "event". */
-function splitDedupeKey(key: string): { source: string; externalId: string } {
-  const at = key.indexOf(':');
-  return at > 0
-    ? { source: key.slice(0, at), externalId: key.slice(at + 1) }
-    : { source: 'event', externalId: key };
-}
-
-/** An inspector that throws would wedge the actor's mailbox for good (XState): contain it. */
-function safeInspector(inspect: (event: InspectionEvent) => void, logger: Logger) {
-  let warned = false;
-  return (event: InspectionEvent) => {
-    try {
-      inspect(event);
-    } catch (error) {
-      if (!warned) logger.warn({ err: error }, 'inspector failed; negotiations are unaffected');
-      warned = true;
-    }
   };
 }
