@@ -23,25 +23,7 @@ export const runAudit: Command = {
   summary: 'show the audit trail: every transition and email, by influencer, campaign and date',
   usage: USAGE,
   async run(args, io) {
-    let values;
-    try {
-      values = parseArgs({
-        args,
-        strict: true,
-        options: {
-          influencer: { type: 'string' },
-          campaign: { type: 'string' },
-          since: { type: 'string' },
-          from: { type: 'string' },
-          to: { type: 'string' },
-          'event-type': { type: 'string' },
-          limit: { type: 'string' },
-          json: { type: 'boolean', default: false },
-        },
-      }).values;
-    } catch (error) {
-      throw new CommandError((error as Error).message);
-    }
+    const values = parseOptions(args);
     const errors: string[] = [];
     const now = Date.now();
     const date = (name: string, text: string | undefined) => {
@@ -88,6 +70,27 @@ export const runAudit: Command = {
     return 0;
   },
 };
+
+function parseOptions(args: string[]) {
+  try {
+    return parseArgs({
+      args,
+      strict: true,
+      options: {
+        influencer: { type: 'string' },
+        campaign: { type: 'string' },
+        since: { type: 'string' },
+        from: { type: 'string' },
+        to: { type: 'string' },
+        'event-type': { type: 'string' },
+        limit: { type: 'string' },
+        json: { type: 'boolean', default: false },
+      },
+    }).values;
+  } catch (error) {
+    throw new CommandError((error as Error).message);
+  }
+}
 
 function snakeCase(row: AuditRow): Record<string, unknown> {
   return Object.fromEntries(
