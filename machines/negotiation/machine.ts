@@ -299,6 +299,17 @@ export const negotiationMachine = negotiationSetup.createMachine({
       on: {
         // The email is on its way and cannot be recalled: remember the reply, read it after.
         REPLY_RECEIVED: { actions: 'noteReply' },
+        // A deal whose confirmation is already on its way will close, and must be announced.
+        STOPPED: [
+          {
+            guard: 'isAgreementDraft',
+            actions: {
+              type: 'ignore',
+              params: { reason: 'the agreement email is already on its way; the deal will close' },
+            },
+          },
+          { target: 'stopped' },
+        ],
         EMAIL_SENT: [
           { guard: not('isCurrentSend'), actions: staleResult() },
           { guard: 'isAgreementDraft', target: 'agreed' },

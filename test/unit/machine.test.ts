@@ -431,3 +431,23 @@ describe('events and snapshots from outside are validated', () => {
     });
   });
 });
+
+describe('an agreement on its way', () => {
+  it('is not cut off by a stop: the deal closes and is announced once', () => {
+    const { actor, emitted } = startNegotiation({
+      input: negotiationInput({ initialOfferCents: 110_000 }),
+    });
+    actor.send({ type: 'REPLY_RECEIVED', messageId: 'm1' });
+    actor.send(classified('m1', 'accept'));
+    actor.send(answerFor(actor.getSnapshot()) as NegotiationEvent);
+    expect(actor.getSnapshot().value).toBe('sending');
+    actor.send({ type: 'STOPPED', by: 'U1', reason: null });
+    expect(emitted.at(-1)).toMatchObject({
+      type: 'ignored',
+      reason: expect.stringMatching(/agreement email/),
+    });
+    actor.send(answerFor(actor.getSnapshot()) as NegotiationEvent);
+    expect(actor.getSnapshot().value).toBe('agreed');
+    expect(effects(emitted).filter((e) => e.kind === 'postAgreement')).toHaveLength(1);
+  });
+});
