@@ -1,0 +1,37 @@
+/** The Google emulator: identity (token, certs) and Gmail on one loopback port. */
+import { Hono } from 'hono';
+import { createFaults } from '../faults.js';
+import { startEmulator } from '../server.js';
+import { mountGmail, type WatchState } from './gmail-routes.js';
+import { createGoogleIdentity } from './identity.js';
+import { createMailbox } from './mailbox.js';
+
+export async function startGoogleEmulator(
+  options: { port?: number; now?: () => number; mailbox?: string } = {},
+) {
+  const now = options.now ?? Date.now;
+  const identity = createGoogleIdentity({ now });
+  const mailbox = createMailbox({ now, ...(options.mailbox ? { address: options.mailbox } : {}) });
+  const faults = createFaults();
+  const watch: WatchState = { topicName: null, expiration: null };
+  const app = new Hono();
+  identity.mount(app);
+  mountGmail(app, { mailbox, identity, faults, watch, now });
+  const running = await startEmulator(
+    app,
+    options.port === undefined ? {} : { port: options.port },
+  );
+  return {
+    ...running,
+    /** Pass as `rootUrl` to googleapis (an origin: a path prefix would be dropped). */
+    rootUrl: `${running.url}/`,
+    tokenUrl: `${running.url}/token`,
+    certsUrl: `${running.url}/oauth2/v1/certs`,
+    identity,
+    mailbox,
+    faults,
+    watch,
+  };
+}
+
+export type GoogleEmulator = Awaited<ReturnType<typeof startGoogleEmulator>>;

@@ -1,0 +1,187 @@
+/** Gmail API v1 routes of the Google emulator, as googleapis calls them. */
+import type { Context, Hono } from 'hono';
+import { type Faults, hang } from '../faults.js';
+import { googleError } from './errors.js';
+import type { GoogleIdentity } from './identity.js';
+import type { Mailbox, StoredMessage } from './mailbox.js';
+import type { MimePart } from './mime.js';
+
+const WATCH_DAYS_MS = 7 * 86_400_000;
+
+export interface WatchState {
+  topicName: string | null;
+  expiration: number | null;
+}
+
+function format(m: StoredMessage, how: string, metadataHeaders: string[]) {
+  const base = {
+    id: m.id,
+    threadId: m.threadId,
+    labelIds: m.labelIds,
+    snippet: m.snippet,
+    sizeEstimate: m.raw.length,
+    historyId: String(m.historyId),
+    internalDate: String(m.internalDate),
+  };
+  if (how === 'minimal') return base;
+  if (how === 'raw') return { ...base, raw: Buffer.from(m.raw).toString('base64url') };
+  if (how === 'metadata') {
+    const wanted = metadataHeaders.map((h) => h.toLowerCase());
+    const headers = wanted.length
+      ? m.payload.headers.filter((h) => wanted.includes(h.name.toLowerCase()))
+      : m.payload.headers;
+    return { ...base, payload: { mimeType: m.payload.mimeType, headers } };
+  }
+  return { ...base, payload: m.payload satisfies MimePart };
+}
+
+export function mountGmail(
+  app: Hono,
+  deps: {
+    mailbox: Mailbox;
+    identity: GoogleIdentity;
+    faults: Faults;
+    watch: WatchState;
+    now: () => number;
+  },
+) {
+  const { mailbox } = deps;
+  const base = '/gmail/v1/users/:userId';
+
+  /** Auth, the user, then any fault planned for this endpoint; null means go on. */
+  async function guard(c: Context, endpoint: string): Promise<Response | null> {
+    if (!deps.identity.authorized(c.req.header('authorization'))) return googleError(c, 401);
+    const user = c.req.param('userId');
+    if (user !== 'me' && user !== mailbox.address)
+      return googleError(c, 403, 'Delegation denied for the sandbox mailbox');
+    const fault = await deps.faults.next(endpoint);
+    if (fault?.kind === 'timeout') return hang();
+    if (fault) {
+      if (fault.status === 429 || fault.status === 503)
+        c.header('retry-after', String(Math.ceil(fault.retryAfterMs / 1000)));
+      return googleError(c, fault.status);
+    }
+    return null;
+  }
+
+  app.get(`${base}/profile`, async (c) => {
+    const stop = await guard(c, 'profile');
+    if (stop) return stop;
+    const all = mailbox.all();
+    return c.json({
+      emailAddress: mailbox.address,
+      messagesTotal: all.length,
+      threadsTotal: new Set(all.map((m) => m.threadId)).size,
+      historyId: String(mailbox.historyId()),
+    });
+  });
+
+  app.post(`${base}/watch`, async (c) => {
+    const stop = await guard(c, 'watch');
+    if (stop) return stop;
+    const body = (await c.req.json().catch(() => ({}))) as { topicName?: string };
+    if (!/^projects\/[^/]+\/topics\/[^/]+$/.test(body.topicName ?? ''))
+      return googleError(c, 400, 'Invalid topicName');
+    deps.watch.topicName = body.topicName ?? null;
+    deps.watch.expiration = deps.now() + WATCH_DAYS_MS;
+    return c.json({
+      historyId: String(mailbox.historyId()),
+      expiration: String(deps.watch.expiration),
+    });
+  });
+
+  app.post(`${base}/stop`, async (c) => {
+    const stop = await guard(c, 'stop');
+    if (stop) return stop;
+    deps.watch.topicName = null;
+    deps.watch.expiration = null;
+    return c.body(null, 204);
+  });
+
+  app.get(`${base}/history`, async (c) => {
+    const stop = await guard(c, 'history');
+    if (stop) return stop;
+    const start = Number(c.req.query('startHistoryId'));
+    if (!Number.isSafeInteger(start) || start <= 0)
+      return googleError(c, 400, 'Invalid startHistoryId');
+    const records = mailbox.historySince(start);
+    if (records === null) return googleError(c, 404);
+    const label = c.req.query('labelId');
+    const matching = label ? records.filter((r) => r.message.labelIds.includes(label)) : records;
+    const size = Math.min(Number(c.req.query('maxResults') ?? 100) || 100, 500);
+    const offset = Number(c.req.query('pageToken') ?? 0) || 0;
+    const page = matching.slice(offset, offset + size);
+    const historyId = String(mailbox.historyId());
+    if (page.length === 0) return c.json({ historyId });
+    return c.json({
+      history: page.map((r) => ({
+        id: String(r.id),
+        messages: [{ id: r.message.id, threadId: r.message.threadId }],
+        messagesAdded: [{ message: r.message }],
+      })),
+      ...(offset + size < matching.length ? { nextPageToken: String(offset + size) } : {}),
+      historyId,
+    });
+  });
+
+  app.get(`${base}/messages`, async (c) => {
+    const stop = await guard(c, 'messages.list');
+    if (stop) return stop;
+    const q = c.req.query('q') ?? '';
+    const labels = c.req.queries('labelIds') ?? [];
+    const byId = /rfc822msgid:(\S+)/.exec(q)?.[1];
+    let found = byId ? mailbox.byRfc822Id(byId) : mailbox.all();
+    found = found
+      .filter((m) => labels.every((l) => m.labelIds.includes(l)))
+      .sort((a, b) => b.internalDate - a.internalDate || b.historyId - a.historyId);
+    const size = Math.min(Number(c.req.query('maxResults') ?? 100) || 100, 500);
+    const offset = Number(c.req.query('pageToken') ?? 0) || 0;
+    const page = found.slice(offset, offset + size);
+    if (page.length === 0) return c.json({ resultSizeEstimate: 0 });
+    return c.json({
+      messages: page.map((m) => ({ id: m.id, threadId: m.threadId })),
+      ...(offset + size < found.length ? { nextPageToken: String(offset + size) } : {}),
+      resultSizeEstimate: found.length,
+    });
+  });
+
+  app.get(`${base}/messages/:id`, async (c) => {
+    const stop = await guard(c, 'messages.get');
+    if (stop) return stop;
+    const message = mailbox.get(c.req.param('id'));
+    if (!message) return googleError(c, 404);
+    return c.json(
+      format(message, c.req.query('format') ?? 'full', c.req.queries('metadataHeaders') ?? []),
+    );
+  });
+
+  app.post(`${base}/messages/send`, async (c) => {
+    const stop = await guard(c, 'messages.send');
+    if (stop) return stop;
+    const body = (await c.req.json().catch(() => ({}))) as { raw?: string; threadId?: string };
+    if (!body.raw)
+      return googleError(
+        c,
+        400,
+        "'raw' RFC822 payload message string or uploading message via /upload/* URL required",
+      );
+    const raw = Buffer.from(body.raw.replace(/-/g, '+').replace(/_/g, '/'), 'base64').toString(
+      'utf8',
+    );
+    if (!/^to:\s*\S+/im.test(raw)) return googleError(c, 400, 'Invalid To header');
+    const sent = mailbox.send(raw, body.threadId);
+    return c.json({ id: sent.id, threadId: sent.threadId, labelIds: sent.labelIds });
+  });
+
+  app.get(`${base}/threads/:id`, async (c) => {
+    const stop = await guard(c, 'threads.get');
+    if (stop) return stop;
+    const messages = mailbox.thread(c.req.param('id'));
+    if (messages.length === 0) return googleError(c, 404);
+    return c.json({
+      id: c.req.param('id'),
+      historyId: String(Math.max(...messages.map((m) => m.historyId))),
+      messages: messages.map((m) => format(m, c.req.query('format') ?? 'full', [])),
+    });
+  });
+}
