@@ -1,13 +1,24 @@
-/** The Google emulator: identity (token, certs) and Gmail on one loopback port. */
+/** The Google emulator: identity (token, certs), Gmail and Sheets on one loopback port. */
 import { Hono } from 'hono';
 import { createFaults } from '../faults.js';
 import { startEmulator } from '../server.js';
 import { mountGmail, type WatchState } from './gmail-routes.js';
 import { createGoogleIdentity } from './identity.js';
 import { createMailbox } from './mailbox.js';
+import {
+  type FixtureSpreadsheet,
+  INFLUENCER_SPREADSHEET,
+  UNSHARED_SPREADSHEET,
+} from './sheets-fixtures.js';
+import { mountSheets } from './sheets-routes.js';
 
 export async function startGoogleEmulator(
-  options: { port?: number; now?: () => number; mailbox?: string } = {},
+  options: {
+    port?: number;
+    now?: () => number;
+    mailbox?: string;
+    spreadsheets?: FixtureSpreadsheet[];
+  } = {},
 ) {
   const now = options.now ?? Date.now;
   const identity = createGoogleIdentity({ now });
@@ -17,6 +28,8 @@ export async function startGoogleEmulator(
   const app = new Hono();
   identity.mount(app);
   mountGmail(app, { mailbox, identity, faults, watch, now });
+  const spreadsheets = options.spreadsheets ?? [INFLUENCER_SPREADSHEET, UNSHARED_SPREADSHEET];
+  mountSheets(app, { spreadsheets, identity, faults });
   const running = await startEmulator(
     app,
     options.port === undefined ? {} : { port: options.port },
