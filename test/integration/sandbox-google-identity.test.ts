@@ -2,6 +2,7 @@
 import { JWT, OAuth2Client } from 'google-auth-library';
 import { Hono } from 'hono';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { googleTokenRedirect } from '../../src/sandbox/google/emulator.js';
 import { createGoogleIdentity } from '../../src/sandbox/google/identity.js';
 import { type RunningEmulator, startEmulator } from '../../src/sandbox/server.js';
 
@@ -50,18 +51,11 @@ describe('sandbox Google identity', () => {
 
   it('grants a service account token through the JWT-bearer flow, redirected by fetchImplementation', async () => {
     const key = identity.serviceAccountKey('https://oauth2.googleapis.com/token');
-    const redirect: typeof fetch = (input, init) => {
-      const url = new URL(input instanceof Request ? input.url : String(input));
-      return fetch(
-        url.hostname === 'oauth2.googleapis.com' ? `${server.url}${url.pathname}` : url,
-        init,
-      );
-    };
     const jwt = new JWT({
       email: key.client_email,
       key: key.private_key,
       scopes: ['https://www.googleapis.com/auth/spreadsheets.readonly'],
-      transporterOptions: { fetchImplementation: redirect },
+      transporterOptions: { fetchImplementation: googleTokenRedirect(server.url) },
     });
     const { token } = await jwt.getAccessToken();
     expect(identity.authorized(`Bearer ${token}`)).toBe(true);

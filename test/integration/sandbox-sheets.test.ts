@@ -2,7 +2,11 @@
 import { JWT } from 'google-auth-library';
 import { google } from 'googleapis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type GoogleEmulator, startGoogleEmulator } from '../../src/sandbox/google/emulator.js';
+import {
+  type GoogleEmulator,
+  googleTokenRedirect,
+  startGoogleEmulator,
+} from '../../src/sandbox/google/emulator.js';
 
 let emulator: GoogleEmulator;
 let sheets: ReturnType<typeof google.sheets>;
@@ -11,19 +15,11 @@ const ID = 'sheet-influencers-spring';
 beforeAll(async () => {
   emulator = await startGoogleEmulator();
   const key = emulator.identity.serviceAccountKey('https://oauth2.googleapis.com/token');
-  // The JWT client's token URL is fixed; the fetch implementation sends it to the emulator.
-  const redirect: typeof fetch = (input, init) => {
-    const url = new URL(input instanceof Request ? input.url : String(input));
-    return fetch(
-      url.hostname === 'oauth2.googleapis.com' ? `${emulator.url}${url.pathname}` : url,
-      init,
-    );
-  };
   const auth = new JWT({
     email: key.client_email,
     key: key.private_key,
     scopes: ['https://www.googleapis.com/auth/spreadsheets.readonly'],
-    transporterOptions: { fetchImplementation: redirect },
+    transporterOptions: { fetchImplementation: googleTokenRedirect(emulator.url) },
   });
   sheets = google.sheets({ version: 'v4', auth, rootUrl: emulator.rootUrl });
 });

@@ -48,3 +48,17 @@ export async function startGoogleEmulator(
 }
 
 export type GoogleEmulator = Awaited<ReturnType<typeof startGoogleEmulator>>;
+
+/**
+ * A fetch for `JWT`'s `transporterOptions.fetchImplementation`: the service-account token URL is
+ * fixed to oauth2.googleapis.com, so its requests are sent to the emulator instead.
+ */
+export function googleTokenRedirect(emulatorUrl: string): typeof fetch {
+  return (input, init) => {
+    const url = new URL(input instanceof Request ? input.url : String(input));
+    return fetch(
+      url.hostname === 'oauth2.googleapis.com' ? `${emulatorUrl}${url.pathname}` : url,
+      init,
+    );
+  };
+}
