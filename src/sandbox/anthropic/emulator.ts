@@ -3,13 +3,15 @@
  * `Authorization: Bearer` or `x-api-key`; structured output (`output_config.format`) and tool
  * use; usage with prompt-cache fields (a read when the cached prefix repeats byte for byte within
  * five minutes and is long enough for the model); errors in the API's shape with retry-after
- * headers; faults per endpoint; replies queued per test, including refusals.
+ * headers; faults per endpoint; a scripted model (scripted-model.ts) that reads and writes the
+ * agent's emails; replies queued or transformed per test, including refusals.
  */
 import { createHash } from 'node:crypto';
 import { type Context, Hono } from 'hono';
 import { createFaults, hang } from '../faults.js';
 import { startEmulator } from '../server.js';
 import { sampleFromSchema } from './schema-sample.js';
+import { type Override, scriptedAnswer } from './scripted-model.js';
 
 export interface ScriptedReply {
   text?: string;
@@ -64,6 +66,7 @@ export async function startAnthropicEmulator(
   const now = options.now ?? Date.now;
   const faults = createFaults();
   const queue: ScriptedReply[] = [];
+  const overrides: Override[] = [];
   const calls: RecordedCall[] = [];
   const cache = new Map<string, number>();
   let ids = 0;
@@ -102,7 +105,10 @@ export async function startAnthropicEmulator(
     const problem = validate(body);
     if (problem) return error(c, 400, problem);
     calls.push({ auth: c.req.header('x-api-key') ? 'x-api-key' : 'bearer', body });
-    const reply = queue.shift() ?? options.responder?.(body) ?? defaultReply(body);
+    const scripted =
+      queue.shift() ?? options.responder?.(body) ?? scriptedAnswer(body) ?? defaultReply(body);
+    const override = overrides.shift();
+    const reply = override ? override(scripted, body) : scripted;
     return c.json(message(body, reply, ++ids, usage(body)));
   });
 
@@ -154,9 +160,12 @@ export async function startAnthropicEmulator(
     faults,
     /** Answer the next request with this, whatever it asks. */
     enqueue: (...replies: ScriptedReply[]): void => void queue.push(...replies),
+    /** Transform the next answer the scripted model gives (see `adversarial`). */
+    override: (...changes: Override[]): void => void overrides.push(...changes),
     calls: (): RecordedCall[] => [...calls],
     reset(): void {
       queue.length = 0;
+      overrides.length = 0;
       calls.length = 0;
       cache.clear();
       faults.clear();
@@ -212,7 +221,11 @@ function message(
   else
     content.push({
       type: 'text',
-      text: reply.text ?? (reply.stopReason === 'refusal' ? '' : 'This is the sandbox model.'),
+      text:
+        reply.text ??
+        (reply.stopReason === 'refusal'
+          ? "I can't help with that request."
+          : 'This is the sandbox model.'),
     });
   const text = JSON.stringify(content);
   return {

@@ -45,6 +45,7 @@ export function createMailbox(options: { address?: string; now?: () => number } 
   const history: HistoryRecord[] = [];
   let historyId = 100_000;
   let floor = historyId;
+  const listeners = new Set<(message: StoredMessage) => void>();
 
   const newId = () => randomBytes(8).toString('hex');
 
@@ -88,6 +89,7 @@ export function createMailbox(options: { address?: string; now?: () => number } 
       id: historyId,
       message: { id: message.id, threadId: message.threadId, labelIds },
     });
+    for (const listener of listeners) listener(message);
     return message;
   }
 
@@ -96,6 +98,8 @@ export function createMailbox(options: { address?: string; now?: () => number } 
     /** An email arriving from outside (an influencer): INBOX, UNREAD. */
     deliver: (mail: Omit<OutgoingMail, 'to'> & { to?: string }): StoredMessage =>
       store(buildMessage({ ...mail, to: mail.to ?? address }), ['INBOX', 'UNREAD']),
+    /** An inbound email given as raw RFC 2822 text (any MIME shape a real client produces). */
+    deliverRaw: (raw: string): StoredMessage => store(raw, ['INBOX', 'UNREAD']),
     /** What `messages.send` does with a raw message from the mailbox owner. */
     send: (raw: string, threadId?: string): StoredMessage => store(raw, ['SENT'], threadId),
     get: (id: string) => messages.get(id),
@@ -107,6 +111,11 @@ export function createMailbox(options: { address?: string; now?: () => number } 
           headerValue(m.payload.headers, 'Message-ID') === (id.startsWith('<') ? id : `<${id}>`),
       ),
     historyId: () => historyId,
+    /** Called after every stored message (inbound or sent); returns the unsubscribe function. */
+    subscribe(listener: (message: StoredMessage) => void): () => void {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
     /** Records after `start`, ascending; null when `start` is older than what is kept. */
     historySince: (start: number): HistoryRecord[] | null =>
       start < floor ? null : history.filter((h) => h.id > start),
