@@ -84,6 +84,34 @@ const path = (fallback: string) =>
       return v.trim() === ':memory:' ? ':memory:' : resolveFromRoot(v.trim());
     });
 
+/** An optional http(s) URL, for pointing an SDK somewhere other than its public endpoint. */
+const url = () =>
+  z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      const text = v?.trim();
+      if (!text) return undefined;
+      try {
+        const parsed = new URL(text);
+        if (parsed.protocol === 'http:' || parsed.protocol === 'https:') return text;
+      } catch {}
+      ctx.addIssue({ code: 'custom', message: 'must be an http(s) URL' });
+      return z.NEVER;
+    });
+
+const optionalText = () =>
+  z
+    .string()
+    .optional()
+    .transform((v) => v?.trim() || undefined);
+
+const optionalPath = () =>
+  z
+    .string()
+    .optional()
+    .transform((v) => (v?.trim() ? resolveFromRoot(v.trim()) : undefined));
+
 const envSchema = z.object({
   NODE_ENV: oneOf(['development', 'production', 'test'], 'development'),
   LOG_LEVEL: oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'info'),
@@ -105,7 +133,21 @@ const envSchema = z.object({
   GMAIL_CLIENT_ID: z.string().optional(),
   GMAIL_CLIENT_SECRET: secret(),
   GMAIL_REFRESH_TOKEN: secret(),
+  GMAIL_PUBSUB_TOPIC: optionalText(),
+  GMAIL_PUSH_AUDIENCE: optionalText(),
+  GMAIL_PUSH_SERVICE_ACCOUNT: optionalText(),
+  GMAIL_PUSH_TOKEN: secret(),
+  GOOGLE_SERVICE_ACCOUNT_FILE: optionalPath(),
+  INFLUENCER_SHEET_ID: optionalText(),
+  SLACK_CHANNEL: optionalText(),
+  ANTHROPIC_READING_MODEL: optionalText(),
+  ANTHROPIC_WRITING_MODEL: optionalText(),
   SENTRY_DSN: secret({ prefix: 'http', what: 'a Sentry DSN URL' }),
+  GOOGLE_API_URL: url(),
+  GOOGLE_TOKEN_URL: url(),
+  GOOGLE_CERTS_URL: url(),
+  SLACK_API_URL: url(),
+  ANTHROPIC_BASE_URL: url(),
 });
 
 export type Env = z.output<typeof envSchema>;
@@ -117,6 +159,7 @@ export const SECRET_VARIABLES = [
   'SLACK_APP_TOKEN',
   'GMAIL_CLIENT_SECRET',
   'GMAIL_REFRESH_TOKEN',
+  'GMAIL_PUSH_TOKEN',
   'SENTRY_DSN',
 ] as const satisfies ReadonlyArray<keyof Env>;
 
@@ -135,7 +178,24 @@ export interface Config {
   /** The Stately inspector relay (development only, loopback). */
   inspect: { enabled: boolean; port: number; mask: boolean };
   secrets: Pick<Env, (typeof SECRET_VARIABLES)[number]>;
-  gmail: { clientId: string | undefined };
+  gmail: {
+    clientId: string | undefined;
+    /** `projects/<project>/topics/<topic>` that `users.watch` publishes to. */
+    pubsubTopic: string | undefined;
+    /** Who may push: the OIDC audience and service account (or the shared GMAIL_PUSH_TOKEN). */
+    push: { audience: string | undefined; serviceAccount: string | undefined };
+  };
+  sheets: { serviceAccountFile: string | undefined; influencerSheetId: string | undefined };
+  slack: { channel: string | undefined };
+  anthropic: { readingModel: string | undefined; writingModel: string | undefined };
+  /** Where each SDK sends its requests; unset means the public service (set by the sandbox). */
+  endpoints: {
+    googleApiUrl: string | undefined;
+    googleTokenUrl: string | undefined;
+    googleCertsUrl: string | undefined;
+    slackApiUrl: string | undefined;
+    anthropicBaseUrl: string | undefined;
+  };
 }
 
 export class ConfigError extends Error {
@@ -184,7 +244,24 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
     },
     inspect: { enabled: e.INSPECT, port: e.INSPECT_PORT, mask: e.INSPECT_MASK },
     secrets: Object.fromEntries(SECRET_VARIABLES.map((k) => [k, e[k]])) as Config['secrets'],
-    gmail: { clientId: e.GMAIL_CLIENT_ID?.trim() || undefined },
+    gmail: {
+      clientId: e.GMAIL_CLIENT_ID?.trim() || undefined,
+      pubsubTopic: e.GMAIL_PUBSUB_TOPIC,
+      push: { audience: e.GMAIL_PUSH_AUDIENCE, serviceAccount: e.GMAIL_PUSH_SERVICE_ACCOUNT },
+    },
+    sheets: {
+      serviceAccountFile: e.GOOGLE_SERVICE_ACCOUNT_FILE,
+      influencerSheetId: e.INFLUENCER_SHEET_ID,
+    },
+    slack: { channel: e.SLACK_CHANNEL },
+    anthropic: { readingModel: e.ANTHROPIC_READING_MODEL, writingModel: e.ANTHROPIC_WRITING_MODEL },
+    endpoints: {
+      googleApiUrl: e.GOOGLE_API_URL,
+      googleTokenUrl: e.GOOGLE_TOKEN_URL,
+      googleCertsUrl: e.GOOGLE_CERTS_URL,
+      slackApiUrl: e.SLACK_API_URL,
+      anthropicBaseUrl: e.ANTHROPIC_BASE_URL,
+    },
   };
 }
 

@@ -3,6 +3,7 @@ import { OAuth2Client } from 'google-auth-library';
 import { google } from 'googleapis';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type GoogleEmulator, startGoogleEmulator } from '../../src/sandbox/google/emulator.js';
+import { watchCovers } from '../../src/sandbox/google/gmail-routes.js';
 import { buildMessage } from '../../src/sandbox/google/mime.js';
 
 let google_: GoogleEmulator;
@@ -185,7 +186,11 @@ describe('sandbox Gmail', () => {
     });
     expect(Number(data.expiration) - Date.now()).toBeGreaterThan(6.9 * 86_400_000);
     expect(typeof data.historyId).toBe('string');
+    expect(watchCovers(google_.watch, ['INBOX', 'UNREAD'], Date.now())).toBe(true);
+    expect(watchCovers(google_.watch, ['SENT'], Date.now())).toBe(false);
+    expect(watchCovers(google_.watch, ['INBOX'], Number(data.expiration))).toBe(false);
     expect((await gmail.users.stop({ userId: 'me' })).status).toBe(204);
+    expect(watchCovers(google_.watch, ['INBOX'], Date.now())).toBe(false);
     const bad = (await gmail.users
       .watch({ userId: 'me', requestBody: { topicName: 'gmail' } })
       .catch((e: unknown) => e)) as { status?: number };
@@ -216,5 +221,24 @@ describe('sandbox Gmail', () => {
       .getProfile({ userId: 'me' })
       .catch((e: unknown) => e)) as { status?: number };
     expect(failure.status).toBe(401);
+  });
+
+  it('answers a token endpoint outage in OAuth shape, which the library retries', async () => {
+    google_.faults.set('token', { errorRate: 1, status: 503 });
+    const auth = new OAuth2Client({
+      clientId: google_.identity.clientId,
+      clientSecret: google_.identity.clientSecret,
+      endpoints: { oauth2TokenUrl: google_.tokenUrl },
+    });
+    auth.setCredentials({ refresh_token: google_.identity.refreshToken });
+    const fresh = google.gmail({ version: 'v1', auth, rootUrl: google_.rootUrl });
+    const failure = (await fresh.users.getProfile({ userId: 'me' }).catch((e: unknown) => e)) as {
+      status?: number;
+      response?: { data?: { error?: string } };
+    };
+    expect(failure.status).toBe(503);
+    expect(failure.response?.data?.error).toBe('temporarily_unavailable');
+    google_.faults.set('token', { sequence: [503] });
+    expect((await fresh.users.getProfile({ userId: 'me' })).status).toBe(200);
   });
 });

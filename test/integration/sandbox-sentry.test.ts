@@ -61,4 +61,19 @@ describe('sandbox Sentry collector', () => {
     });
     expect(bad.status).toBe(400);
   });
+
+  // Last in the file: the SDK then holds events back for the rate-limit window.
+  it('answers 429 with Retry-After and X-Sentry-Rate-Limits, which the SDK obeys', async () => {
+    collector.faults.set('envelope', { sequence: [429], retryAfterMs: 60_000 });
+    const before = collector.requests();
+    Sentry.captureException(new Error('lost to the rate limit'));
+    await Sentry.flush(2000);
+    expect(collector.requests()).toBe(before + 1);
+    Sentry.captureException(new Error('held back by the SDK'));
+    await Sentry.flush(2000);
+    expect(collector.requests()).toBe(before + 1);
+    expect(collector.events().map((e) => JSON.stringify(e.event))).not.toContainEqual(
+      expect.stringContaining('rate limit'),
+    );
+  });
 });

@@ -24,9 +24,9 @@ export async function startGoogleEmulator(
   const identity = createGoogleIdentity({ now });
   const mailbox = createMailbox({ now, ...(options.mailbox ? { address: options.mailbox } : {}) });
   const faults = createFaults();
-  const watch: WatchState = { topicName: null, expiration: null };
+  const watch: WatchState = { topicName: null, expiration: null, labelIds: [], include: true };
   const app = new Hono();
-  identity.mount(app);
+  identity.mount(app, faults);
   mountGmail(app, { mailbox, identity, faults, watch, now });
   const spreadsheets = options.spreadsheets ?? [INFLUENCER_SPREADSHEET, UNSHARED_SPREADSHEET];
   mountSheets(app, { spreadsheets, identity, faults });

@@ -11,6 +11,17 @@ const WATCH_DAYS_MS = 7 * 86_400_000;
 export interface WatchState {
   topicName: string | null;
   expiration: number | null;
+  /** Changes to messages with these labels notify (include) or do not (exclude); [] = all. */
+  labelIds: string[];
+  include: boolean;
+}
+
+/** Whether a change to a message with these labels is published to the watch topic. */
+export function watchCovers(watch: WatchState, labelIds: string[], now: number): boolean {
+  if (!watch.topicName || watch.expiration === null || watch.expiration <= now) return false;
+  if (watch.labelIds.length === 0) return true;
+  const hit = labelIds.some((l) => watch.labelIds.includes(l));
+  return watch.include ? hit : !hit;
 }
 
 function format(m: StoredMessage, how: string, metadataHeaders: string[]) {
@@ -79,10 +90,23 @@ export function mountGmail(
   app.post(`${base}/watch`, async (c) => {
     const stop = await guard(c, 'watch');
     if (stop) return stop;
-    const body = (await c.req.json().catch(() => ({}))) as { topicName?: string };
+    const body = (await c.req.json().catch(() => ({}))) as {
+      topicName?: string;
+      labelIds?: unknown;
+      labelFilterBehavior?: unknown;
+      labelFilterAction?: unknown;
+    };
     if (!/^projects\/[^/]+\/topics\/[^/]+$/.test(body.topicName ?? ''))
       return googleError(c, 400, 'Invalid topicName');
+    const labels = body.labelIds ?? [];
+    if (!Array.isArray(labels) || labels.some((l) => typeof l !== 'string'))
+      return googleError(c, 400, 'Invalid labelIds');
+    const behavior = String(body.labelFilterBehavior ?? body.labelFilterAction ?? 'include');
+    if (!['include', 'exclude'].includes(behavior.toLowerCase()))
+      return googleError(c, 400, 'Invalid labelFilterBehavior');
     deps.watch.topicName = body.topicName ?? null;
+    deps.watch.labelIds = labels as string[];
+    deps.watch.include = behavior.toLowerCase() === 'include';
     deps.watch.expiration = deps.now() + WATCH_DAYS_MS;
     return c.json({
       historyId: String(mailbox.historyId()),

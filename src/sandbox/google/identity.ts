@@ -3,8 +3,10 @@
  * JWT-bearer grants; `invalid_grant` for anything unknown), the PEM certificates endpoint, and an
  * RSA key that signs Pub/Sub push OIDC tokens the way Google does.
  */
+
 import { createSign, createVerify, generateKeyPairSync, randomBytes } from 'node:crypto';
 import type { Hono } from 'hono';
+import { type Faults, hang } from '../faults.js';
 
 const TOKEN_AUDIENCE = 'https://oauth2.googleapis.com/token';
 
@@ -65,8 +67,16 @@ export function createGoogleIdentity(
     clientSecret,
     refreshToken: 'sandbox-refresh-token',
     /** Mount the token and certificate routes on an emulator app. */
-    mount(app: Hono): void {
+    mount(app: Hono, faults?: Faults): void {
       app.post('/token', async (c) => {
+        // Google's token endpoint answers outages in OAuth's error shape, not the API one.
+        const fault = await faults?.next('token');
+        if (fault?.kind === 'timeout') return hang();
+        if (fault)
+          return c.json(
+            { error: 'temporarily_unavailable', error_description: 'sandbox fault' },
+            fault.status as 503,
+          );
         const form = new URLSearchParams(await c.req.text());
         const grant = form.get('grant_type');
         const invalid = () =>

@@ -5,6 +5,7 @@
  */
 import { gunzipSync } from 'node:zlib';
 import { Hono } from 'hono';
+import { createFaults, hang } from '../faults.js';
 import { startEmulator } from '../server.js';
 
 export interface CollectedEvent {
@@ -15,9 +16,22 @@ export interface CollectedEvent {
 export async function startSentryCollector(options: { port?: number } = {}) {
   const events: CollectedEvent[] = [];
   const otherItems: Record<string, number> = {};
+  const faults = createFaults();
+  let requests = 0;
   const app = new Hono();
 
   app.post('/api/:project/envelope/', async (c) => {
+    requests += 1;
+    const fault = await faults.next('envelope');
+    if (fault?.kind === 'timeout') return hang();
+    if (fault?.status === 429) {
+      // Relay's rate-limit answer: the SDK drops events for the categories named until it passes.
+      const seconds = Math.max(1, Math.ceil(fault.retryAfterMs / 1000));
+      c.header('retry-after', String(seconds));
+      c.header('x-sentry-rate-limits', `${seconds}::organization`);
+      return c.json({ detail: 'rate limited' }, 429);
+    }
+    if (fault) return c.json({ detail: 'sandbox fault' }, fault.status as 500);
     let body = Buffer.from(await c.req.arrayBuffer());
     if ((c.req.header('content-encoding') ?? '').includes('gzip')) {
       try {
@@ -42,9 +56,13 @@ export async function startSentryCollector(options: { port?: number } = {}) {
     ...running,
     /** A DSN that sends this collector's project 1 everything. */
     dsn: `http://sandboxkey@127.0.0.1:${running.port}/1`,
+    faults,
     events: (): CollectedEvent[] => [...events],
+    /** Envelope requests received, answered or not. */
+    requests: (): number => requests,
     otherItems: (): Record<string, number> => ({ ...otherItems }),
     reset(): void {
+      faults.clear();
       events.length = 0;
       for (const key of Object.keys(otherItems)) delete otherItems[key];
     },
