@@ -5,8 +5,9 @@ import { runAudit } from './commands/audit.js';
 import { runCheckConfig } from './commands/check-config.js';
 import { runExplainPrice } from './commands/explain-price.js';
 import { runMigrate } from './commands/migrate.js';
+import { runSandbox } from './commands/sandbox.js';
 
-const COMMANDS: Command[] = [runExplainPrice, runAudit, runMigrate, runCheckConfig];
+const COMMANDS: Command[] = [runExplainPrice, runAudit, runMigrate, runCheckConfig, runSandbox];
 
 function help(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

@@ -119,6 +119,12 @@ export function createMailbox(options: { address?: string; now?: () => number } 
     /** Records after `start`, ascending; null when `start` is older than what is kept. */
     historySince: (start: number): HistoryRecord[] | null =>
       start < floor ? null : history.filter((h) => h.id > start),
+    /** Empty the mailbox. History ids keep rising and older cursors get 404, as after a purge. */
+    reset(): void {
+      messages.clear();
+      history.length = 0;
+      floor = historyId;
+    },
     /** Forget history up to now: older cursors get 404, as after Google's retention window. */
     expireHistory(): void {
       floor = historyId;
