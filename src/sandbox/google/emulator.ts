@@ -3,7 +3,7 @@ import { Hono } from 'hono';
 import { createFaults } from '../faults.js';
 import { startEmulator } from '../server.js';
 import { mountGmail, type WatchState } from './gmail-routes.js';
-import { createGoogleIdentity } from './identity.js';
+import { createGoogleIdentity, generateIdentityKeys } from './identity.js';
 import { createMailbox } from './mailbox.js';
 import {
   type FixtureSpreadsheet,
@@ -21,7 +21,7 @@ export async function startGoogleEmulator(
   } = {},
 ) {
   const now = options.now ?? Date.now;
-  const identity = createGoogleIdentity({ now });
+  const identity = createGoogleIdentity({ now, keys: await generateIdentityKeys() });
   const mailbox = createMailbox({ now, ...(options.mailbox ? { address: options.mailbox } : {}) });
   const faults = createFaults();
   const watch: WatchState = { topicName: null, expiration: null, labelIds: [], include: true };
