@@ -1,9 +1,9 @@
-/** The real @slack/web-api WebClient against the sandbox Slack Web API. */
+/** The real @slack/web-api WebClient against the sandbox Slack Web API and its response_urls. */
 import { ErrorCode, WebClient, WebClientEvent } from '@slack/web-api';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSlackWebApi } from '../../src/sandbox/slack/web-api.js';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { startSlackEmulator } from '../../src/sandbox/slack/emulator.js';
 
-let slack: Awaited<ReturnType<typeof startSlackWebApi>>;
+let slack: Awaited<ReturnType<typeof startSlackEmulator>>;
 const client = (token = slack.botToken) =>
   new WebClient(token, {
     slackApiUrl: slack.apiUrl,
@@ -11,10 +11,13 @@ const client = (token = slack.botToken) =>
   });
 
 beforeAll(async () => {
-  slack = await startSlackWebApi();
+  slack = await startSlackEmulator();
 });
 afterAll(async () => {
   await slack.close();
+});
+afterEach(() => {
+  slack.reset();
 });
 
 describe('sandbox Slack Web API', () => {
@@ -93,5 +96,171 @@ describe('sandbox Slack Web API', () => {
     ).toBe(true);
     expect(limited).toBe(1);
     expect(slack.messages('C0DEALS').length).toBe(before + 1);
+  });
+
+  it('opens Socket Mode connections for the app-level token only', async () => {
+    const opened = await client(slack.appToken).apps.connections.open();
+    expect(opened.url).toMatch(
+      /^ws:\/\/127\.0\.0\.1:\d+\/link\/\?ticket=[0-9a-f-]+&app_id=A0SANDBOX$/,
+    );
+    for (const call of [
+      client().apps.connections.open(),
+      client(slack.appToken).chat.postMessage({ channel: 'C0DEALS', text: 'x' }),
+    ])
+      expect(await call.catch((e: unknown) => e)).toMatchObject({
+        code: ErrorCode.PlatformError,
+        data: { ok: false, error: 'not_allowed_token_type' },
+      });
+  });
+
+  it('faults apps.connections.open like any other method', async () => {
+    slack.faults.set('apps.connections.open', { sequence: [503, 503, 503] });
+    const failed = await client(slack.appToken)
+      .apps.connections.open()
+      .catch((e: unknown) => e);
+    expect(failed).toMatchObject({ code: ErrorCode.HTTPError, statusCode: 503 });
+    expect(slack.calls()).toEqual([]);
+  });
+
+  it('validates modals and spends a trigger_id only on a view it opens', async () => {
+    const posted = await client().chat.postMessage({
+      channel: 'C0DEALS',
+      text: 'Counter?',
+      blocks: [
+        {
+          type: 'actions',
+          elements: [
+            { type: 'button', action_id: 'counter', text: { type: 'plain_text', text: 'Counter' } },
+          ],
+        },
+      ],
+    });
+    // Nobody is connected over Socket Mode: the click waits, but its trigger_id is already valid.
+    const click = slack.clickButton({
+      user: 'U0ALICE',
+      channel: 'C0DEALS',
+      ts: posted.ts ?? '',
+      actionId: 'counter',
+    });
+    const trigger_id = click.payload.trigger_id as string;
+    const view = {
+      type: 'modal' as const,
+      title: { type: 'plain_text' as const, text: 'Counter offer' },
+      blocks: [],
+    };
+    const tooLong = await client()
+      .views.open({
+        trigger_id,
+        view: { ...view, title: { type: 'plain_text', text: 'A title of twenty-five ch' } },
+      })
+      .catch((e: unknown) => e);
+    expect(tooLong).toMatchObject({
+      data: {
+        ok: false,
+        error: 'invalid_arguments',
+        response_metadata: {
+          messages: ['[ERROR] must be less than 25 characters [json-pointer:/view/title/text]'],
+        },
+      },
+    });
+    const withInput = await client()
+      .views.open({
+        trigger_id,
+        view: {
+          ...view,
+          blocks: [
+            {
+              type: 'input',
+              label: { type: 'plain_text', text: 'Amount' },
+              element: { type: 'plain_text_input' },
+            },
+          ],
+        },
+      })
+      .catch((e: unknown) => e);
+    expect(withInput).toMatchObject({ data: { error: 'invalid_arguments' } });
+
+    const opened = await client().views.open({ trigger_id, view });
+    expect(opened.view).toMatchObject({
+      id: expect.stringMatching(/^V[A-Z0-9]{10}$/),
+      type: 'modal',
+      title: { type: 'plain_text', text: 'Counter offer' },
+      submit: null,
+      private_metadata: '',
+      callback_id: '',
+      state: { values: {} },
+      root_view_id: opened.view?.id,
+      previous_view_id: null,
+      app_id: 'A0SANDBOX',
+      bot_id: 'B0NEGOTIATOR',
+    });
+    const unknown = await client()
+      .views.open({ trigger_id: '1.2.3', view })
+      .catch((e: unknown) => e);
+    expect(unknown).toMatchObject({ data: { error: 'invalid_trigger_id' } });
+
+    const viewId = opened.view?.id ?? '';
+    const stale = await client()
+      .views.update({ view_id: viewId, hash: 'stale', view })
+      .catch((e: unknown) => e);
+    expect(stale).toMatchObject({ data: { error: 'hash_conflict' } });
+    const updated = await client().views.update({
+      view_id: viewId,
+      hash: opened.view?.hash ?? '',
+      view: { ...view, title: { type: 'plain_text', text: 'Counter (2)' } },
+    });
+    expect(updated.view).toMatchObject({ id: viewId, title: { text: 'Counter (2)' } });
+    expect(updated.view?.hash).not.toBe(opened.view?.hash);
+    expect(slack.views()).toMatchObject([{ user: 'U0ALICE', open: true, view: { id: viewId } }]);
+  });
+
+  it('posts ephemeral messages to a user in a channel', async () => {
+    const sent = await client().chat.postEphemeral({
+      channel: 'C0DEALS',
+      user: 'U0BOB',
+      text: 'Only you can see this',
+    });
+    expect(sent).toMatchObject({ ok: true, message_ts: expect.stringMatching(/^\d+\.\d{6}$/) });
+    expect(slack.ephemerals()).toEqual([
+      {
+        channel: 'C0DEALS',
+        user: 'U0BOB',
+        ts: sent.message_ts,
+        text: 'Only you can see this',
+        source: 'chat.postEphemeral',
+      },
+    ]);
+    expect(slack.messages('C0DEALS')).toEqual([]);
+    const stranger = await client()
+      .chat.postEphemeral({ channel: 'C0DEALS', user: 'U0NOBODY', text: 'x' })
+      .catch((e: unknown) => e);
+    expect(stranger).toMatchObject({ data: { error: 'user_not_in_channel' } });
+  });
+
+  it('takes five messages per response_url and refuses unknown ones', async () => {
+    const command = slack.slashCommand({ user: 'U0BOB', command: '/deal', channel: 'C0DEALS' });
+    const post = (url: string, body: unknown) =>
+      fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    const statuses: number[] = [];
+    for (let i = 1; i <= 6; i++)
+      statuses.push((await post(command.payload.response_url, { text: `update ${i}` })).status);
+    expect(statuses).toEqual([200, 200, 200, 200, 200, 404]);
+    expect(slack.ephemerals().map((m) => m.text)).toEqual(
+      [1, 2, 3, 4, 5].map((i) => `update ${i}`),
+    );
+    expect(slack.responses().at(-1)).toMatchObject({ error: 'used_url' });
+    const unknown = await post(`${slack.url}/commands/T0SANDBOX/1/nope`, { text: 'x' });
+    expect([unknown.status, await unknown.json()]).toEqual([
+      404,
+      { ok: false, error: 'no_service' },
+    ]);
+
+    slack.faults.set('response_url', { sequence: [503] });
+    const fresh = slack.slashCommand({ user: 'U0BOB', command: '/deal', channel: 'C0DEALS' });
+    expect((await post(fresh.payload.response_url, { text: 'x' })).status).toBe(503);
   });
 });

@@ -2,82 +2,84 @@
  * Slack Web API emulator for @slack/web-api and Bolt: form-encoded (or JSON) POSTs to
  * `/api/<method>`, `{ok:false, error}` platform errors with HTTP 200, 429 with Retry-After, Block
  * Kit limits enforced, message `metadata` kept and returned by `conversations.history` only with
- * `include_all_metadata`, as the real API does.
+ * `include_all_metadata`, as the real API does. Bot methods take the bot token and
+ * `apps.connections.open` only the app-level token (`not_allowed_token_type` otherwise). Also
+ * serves the response_urls interaction payloads carry (what Bolt's `respond()` posts to).
  */
 import { type Context, Hono } from 'hono';
-import { createFaults, hang } from '../faults.js';
+import { createFaults, type Faults, hang } from '../faults.js';
 import { startEmulator } from '../server.js';
+import {
+  type Block,
+  BOT,
+  createWorkspace,
+  messageBlocksProblem,
+  type SlackMessage,
+  viewProblems,
+  type Workspace,
+  withIds,
+} from './workspace.js';
 
-export interface SlackMessage {
-  ts: string;
-  channel: string;
-  text: string;
-  blocks?: unknown[];
-  metadata?: { event_type: string; event_payload: Record<string, unknown> };
-  bot_id: string;
-  user: string;
-  edited?: { ts: string };
+export type { SlackMessage } from './workspace.js';
+
+export interface RecordedCall {
+  method: string;
+  params: Record<string, string>;
 }
 
-const BOT = {
-  user_id: 'U0NEGOTIATOR',
-  bot_id: 'B0NEGOTIATOR',
-  team_id: 'T0SANDBOX',
-  team: 'Sandbox Agency',
+type Result = Record<string, unknown>;
+
+/** Methods that take the app-level token; every other method takes the bot token. */
+const APP_TOKEN_METHODS = new Set(['apps.connections.open']);
+
+const json = <T>(text: string | undefined): T | undefined => {
+  if (text === undefined) return undefined;
+  try {
+    return JSON.parse(text) as T;
+  } catch {
+    return undefined;
+  }
 };
 
-function blocksProblem(blocks: unknown[]): string | null {
-  if (blocks.length > 50) return 'invalid_blocks';
-  for (const block of blocks as Array<{
-    type?: string;
-    text?: { text?: string };
-    fields?: Array<{ text?: string }>;
-    elements?: Array<{ value?: string }>;
-  }>) {
-    if (typeof block?.type !== 'string') return 'invalid_blocks';
-    if ((block.text?.text?.length ?? 0) > 3000) return 'invalid_blocks';
-    if ((block.fields?.length ?? 0) > 10) return 'invalid_blocks';
-    if (block.elements?.some((e) => (e.value?.length ?? 0) > 2000)) return 'invalid_blocks';
-  }
-  return null;
+const invalidArguments = (messages: string[]): Result => ({
+  ok: false,
+  error: 'invalid_arguments',
+  response_metadata: { messages },
+});
+
+async function params(c: Context): Promise<Record<string, string>> {
+  const type = c.req.header('content-type') ?? '';
+  if (type.includes('application/json'))
+    return Object.fromEntries(
+      Object.entries((await c.req.json()) as Record<string, unknown>).map(([k, v]) => [
+        k,
+        typeof v === 'string' ? v : JSON.stringify(v),
+      ]),
+    );
+  return Object.fromEntries(new URLSearchParams(await c.req.text()));
 }
 
-export async function startSlackWebApi(
-  options: { port?: number; botToken?: string; channels?: string[]; now?: () => number } = {},
-) {
-  const botToken = options.botToken ?? 'xoxb-sandbox-bot-token';
-  const now = options.now ?? Date.now;
-  const channels = new Map<string, SlackMessage[]>(
-    (options.channels ?? ['C0DEALS']).map((c) => [c, []]),
-  );
-  const faults = createFaults();
-  const calls: Array<{ method: string; params: Record<string, string> }> = [];
-  let seq = 0;
-  const app = new Hono();
+export function mountSlackWebApi(
+  app: Hono,
+  deps: {
+    workspace: Workspace;
+    faults: Faults;
+    botToken: string;
+    appToken: string;
+    /** Issues a single-use Socket Mode URL; without it apps.connections.open is unknown. */
+    openConnection?: () => string;
+  },
+): { calls: RecordedCall[] } {
+  const { workspace: ws, faults } = deps;
+  const calls: RecordedCall[] = [];
 
-  const nextTs = () => `${Math.floor(now() / 1000)}.${String(++seq).padStart(6, '0')}`;
-
-  async function params(c: Context): Promise<Record<string, string>> {
-    const type = c.req.header('content-type') ?? '';
-    if (type.includes('application/json'))
-      return Object.fromEntries(
-        Object.entries((await c.req.json()) as Record<string, unknown>).map(([k, v]) => [
-          k,
-          typeof v === 'string' ? v : JSON.stringify(v),
-        ]),
-      );
-    return Object.fromEntries(new URLSearchParams(await c.req.text()));
-  }
-  const json = <T>(text: string | undefined): T | undefined => {
-    if (text === undefined) return undefined;
-    try {
-      return JSON.parse(text) as T;
-    } catch {
-      return undefined;
-    }
+  const postedBlocks = (p: Record<string, string>): Block[] | undefined | 'invalid' => {
+    if (p.blocks === undefined) return undefined;
+    const blocks = json<Block[]>(p.blocks);
+    return Array.isArray(blocks) ? blocks : 'invalid';
   };
 
-  const methods: Record<string, (p: Record<string, string>) => Record<string, unknown>> = {
+  const methods: Record<string, (p: Record<string, string>) => Result> = {
     'auth.test': () => ({
       ok: true,
       url: 'https://sandbox.slack.test/',
@@ -85,13 +87,12 @@ export async function startSlackWebApi(
       ...BOT,
     }),
     'chat.postMessage': (p) => {
-      const list = channels.get(p.channel ?? '');
-      if (!list) return { ok: false, error: 'channel_not_found' };
-      const blocks = p.blocks === undefined ? undefined : json<unknown[]>(p.blocks);
-      if (p.blocks !== undefined && !Array.isArray(blocks))
-        return { ok: false, error: 'invalid_blocks_format' };
+      const channel = ws.channels.get(p.channel ?? '');
+      if (!channel) return { ok: false, error: 'channel_not_found' };
+      const blocks = postedBlocks(p);
+      if (blocks === 'invalid') return { ok: false, error: 'invalid_blocks_format' };
       if (!p.text && !blocks) return { ok: false, error: 'no_text' };
-      const problem = blocks ? blocksProblem(blocks) : null;
+      const problem = blocks ? messageBlocksProblem(blocks) : null;
       if (problem) return { ok: false, error: problem };
       const metadata = json<SlackMessage['metadata']>(p.metadata);
       if (
@@ -100,37 +101,58 @@ export async function startSlackWebApi(
       )
         return { ok: false, error: 'invalid_metadata_format' };
       const message: SlackMessage = {
-        ts: nextTs(),
-        channel: p.channel ?? '',
+        ts: ws.nextTs(),
+        channel: channel.id,
         text: p.text ?? '',
         bot_id: BOT.bot_id,
         user: BOT.user_id,
-        ...(blocks ? { blocks } : {}),
+        ...(blocks ? { blocks: withIds(blocks) } : {}),
         ...(metadata ? { metadata } : {}),
       };
-      list.push(message);
+      channel.messages.push(message);
       return { ok: true, channel: message.channel, ts: message.ts, message };
     },
+    'chat.postEphemeral': (p) => {
+      const channel = ws.channels.get(p.channel ?? '');
+      if (!channel) return { ok: false, error: 'channel_not_found' };
+      // The sandbox treats every user in the directory as a member of every channel.
+      if (!ws.users.has(p.user ?? '')) return { ok: false, error: 'user_not_in_channel' };
+      const blocks = postedBlocks(p);
+      if (blocks === 'invalid') return { ok: false, error: 'invalid_blocks_format' };
+      if (!p.text && !blocks) return { ok: false, error: 'no_text' };
+      const problem = blocks ? messageBlocksProblem(blocks) : null;
+      if (problem) return { ok: false, error: problem };
+      const ts = ws.nextTs();
+      ws.ephemerals.push({
+        channel: channel.id,
+        user: p.user ?? '',
+        ts,
+        text: p.text ?? '',
+        ...(blocks ? { blocks: withIds(blocks) } : {}),
+        source: 'chat.postEphemeral',
+      });
+      return { ok: true, message_ts: ts };
+    },
     'chat.update': (p) => {
-      const message = channels.get(p.channel ?? '')?.find((m) => m.ts === p.ts);
+      const message = ws.channels.get(p.channel ?? '')?.messages.find((m) => m.ts === p.ts);
       if (!message)
         return {
           ok: false,
-          error: channels.has(p.channel ?? '') ? 'message_not_found' : 'channel_not_found',
+          error: ws.channels.has(p.channel ?? '') ? 'message_not_found' : 'channel_not_found',
         };
-      const blocks = json<unknown[]>(p.blocks);
-      if (blocks && blocksProblem(blocks)) return { ok: false, error: 'invalid_blocks' };
+      const blocks = json<Block[]>(p.blocks);
+      if (blocks && messageBlocksProblem(blocks)) return { ok: false, error: 'invalid_blocks' };
       if (p.text !== undefined) message.text = p.text;
-      if (blocks) message.blocks = blocks;
-      message.edited = { ts: nextTs() };
+      if (blocks) message.blocks = withIds(blocks);
+      message.edited = { ts: ws.nextTs() };
       return { ok: true, channel: message.channel, ts: message.ts, text: message.text };
     },
     'conversations.history': (p) => {
-      const list = channels.get(p.channel ?? '');
-      if (!list) return { ok: false, error: 'channel_not_found' };
+      const channel = ws.channels.get(p.channel ?? '');
+      if (!channel) return { ok: false, error: 'channel_not_found' };
       const withMetadata = p.include_all_metadata === 'true' || p.include_all_metadata === '1';
       const oldest = Number(p.oldest ?? 0);
-      const newest = [...list].reverse().filter((m) => Number(m.ts) > oldest);
+      const newest = [...channel.messages].reverse().filter((m) => Number(m.ts) > oldest);
       const offset = Number(p.cursor ?? 0) || 0;
       const limit = Math.min(Number(p.limit ?? 100) || 100, 999);
       const page = newest.slice(offset, offset + limit).map(({ metadata, channel: _c, ...m }) => ({
@@ -146,7 +168,35 @@ export async function startSlackWebApi(
         response_metadata: { next_cursor: more ? String(offset + limit) : '' },
       };
     },
+    'views.open': (p) => {
+      if (!p.trigger_id) return invalidArguments(['[ERROR] missing required field: trigger_id']);
+      const view = json<Record<string, unknown>>(p.view);
+      const problems = viewProblems(view);
+      if (problems.length > 0 || !view) return invalidArguments(problems);
+      // Validated before the trigger is spent: a rejected view does not use up the trigger_id.
+      const trigger = ws.useTrigger(p.trigger_id);
+      if ('error' in trigger) return { ok: false, error: trigger.error };
+      return { ok: true, view: ws.openView(view, trigger.user) };
+    },
+    'views.update': (p) => {
+      if (!p.view_id && !p.external_id)
+        return invalidArguments(['[ERROR] missing required field: view_id']);
+      const opened = p.view_id
+        ? ws.views.get(p.view_id)
+        : [...ws.views.values()].find((v) => v.view.external_id === p.external_id);
+      if (!opened?.open) return { ok: false, error: 'not_found' };
+      if (p.hash !== undefined && p.hash !== opened.view.hash)
+        return { ok: false, error: 'hash_conflict' };
+      const view = json<Record<string, unknown>>(p.view);
+      const problems = viewProblems(view);
+      if (problems.length > 0 || !view) return invalidArguments(problems);
+      return { ok: true, view: ws.updateView(opened, view) };
+    },
   };
+
+  const { openConnection } = deps;
+  if (openConnection)
+    methods['apps.connections.open'] = () => ({ ok: true, url: openConnection() });
 
   app.post('/api/:method', async (c) => {
     const method = c.req.param('method');
@@ -161,23 +211,71 @@ export async function startSlackWebApi(
     if (fault) return c.text('upstream error', fault.status as 500);
     const handler = methods[method];
     if (!handler) return c.json({ ok: false, error: 'unknown_method' });
-    if (token !== botToken)
-      return c.json({ ok: false, error: token ? 'invalid_auth' : 'not_authed' });
+    if (!token) return c.json({ ok: false, error: 'not_authed' });
+    const wanted = APP_TOKEN_METHODS.has(method) ? deps.appToken : deps.botToken;
+    if (token !== wanted) {
+      const known = token === deps.appToken || token === deps.botToken;
+      return c.json({ ok: false, error: known ? 'not_allowed_token_type' : 'invalid_auth' });
+    }
     calls.push({ method, params: p });
     return c.json(handler(p));
   });
 
+  // response_urls: JSON bodies, one message per POST, answered `{ok:true}`; a URL that is
+  // unknown, expired (30 min) or used up (5 posts) gets a 404, which Bolt's respond() throws on.
+  app.post('/:kind{actions|commands}/:team/:id/:secret', async (c) => {
+    const fault = await faults.next('response_url');
+    if (fault?.kind === 'timeout') return hang();
+    if (fault) return c.json({ ok: false, error: 'internal_error' }, fault.status as 500);
+    const url = c.req.url;
+    const body = await c.req.json().catch(() => undefined);
+    if (!body || typeof body !== 'object' || Array.isArray(body)) {
+      ws.responses.push({ via: 'response_url', url, body: {}, error: 'invalid_payload' });
+      return c.json({ ok: false, error: 'invalid_payload' }, 400);
+    }
+    const record = { via: 'response_url' as const, url, body: body as Result };
+    const use = ws.useResponseUrl(new URL(url).pathname);
+    if ('error' in use) {
+      ws.responses.push({ ...record, error: use.error });
+      return c.json({ ok: false, error: use.error }, 404);
+    }
+    const error = ws.applyResponse(use.target, record.body, 'response_url');
+    ws.responses.push(error ? { ...record, error } : record);
+    return error ? c.json({ ok: false, error }, 400) : c.json({ ok: true });
+  });
+
+  return { calls };
+}
+
+/**
+ * The Web API and response_urls alone, without Socket Mode or simulated users (startSlackEmulator
+ * in emulator.ts has everything).
+ */
+export async function startSlackWebApi(
+  options: { port?: number; botToken?: string; channels?: string[]; now?: () => number } = {},
+) {
+  const botToken = options.botToken ?? 'xoxb-sandbox-bot-token';
+  const workspace = createWorkspace({
+    ...(options.now ? { now: options.now } : {}),
+    ...(options.channels ? { channels: options.channels } : {}),
+  });
+  const faults = createFaults();
+  const app = new Hono();
+  const { calls } = mountSlackWebApi(app, { workspace, faults, botToken, appToken: '' });
   const running = await startEmulator(
     app,
     options.port === undefined ? {} : { port: options.port },
   );
   return {
-    ...running,
+    url: running.url,
+    port: running.port,
+    close: running.close,
     /** `slackApiUrl` for WebClient (Bolt: `clientOptions.slackApiUrl`). */
     apiUrl: `${running.url}/api/`,
     botToken,
     faults,
-    messages: (channel: string): SlackMessage[] => [...(channels.get(channel) ?? [])],
-    calls: () => [...calls],
+    messages: (channel: string): SlackMessage[] =>
+      structuredClone(workspace.channels.get(channel)?.messages ?? []),
+    calls: (): RecordedCall[] => structuredClone(calls),
   };
 }
