@@ -10,18 +10,20 @@ import type { startAnthropicEmulator } from './anthropic/emulator.js';
 import type { Faults } from './faults.js';
 import type { GoogleEmulator } from './google/emulator.js';
 import type { StoredMessage } from './google/mailbox.js';
-import { headerValue, type MimePart } from './google/mime.js';
+import { bodyText, headerValue } from './google/mime.js';
 import type { createPubSubPusher, PushOptions } from './google/pubsub.js';
+import { type createPersonas, PERSONAS, type PersonaId, personaNumbers } from './personas/index.js';
 import type { startSentryCollector } from './sentry/collector.js';
 import { startEmulator } from './server.js';
-import type { startSlackWebApi } from './slack/web-api.js';
+import type { SlackEmulator } from './slack/emulator.js';
 
 export interface ControlledSandbox {
   google: GoogleEmulator;
-  slack: Awaited<ReturnType<typeof startSlackWebApi>>;
+  slack: SlackEmulator;
   anthropic: Awaited<ReturnType<typeof startAnthropicEmulator>>;
   sentry: Awaited<ReturnType<typeof startSentryCollector>>;
   pusher: ReturnType<typeof createPubSubPusher>;
+  readonly personas: ReturnType<typeof createPersonas>;
   push: PushOptions;
   setAutoPush(on: boolean): void;
   env(): Record<string, string>;
@@ -40,9 +42,21 @@ const ROUTES = {
   'GET /control/pubsub/deliveries': 'every push attempt and its answer',
   'GET /control/slack/messages?channel=': 'messages posted to a channel',
   'GET /control/slack/calls': 'Slack Web API calls',
+  'GET /control/slack/ephemerals': 'ephemeral messages shown to one user',
+  'GET /control/slack/views': 'modals opened',
+  'POST /control/slack/click':
+    'a user clicks a button {user, channel, ts, actionId, value?, blockId?}; answers with the ack',
+  'POST /control/slack/submit':
+    'a user submits a modal {user, viewId, values}; answers with the ack',
+  'POST /control/slack/command': 'a user runs a slash command {user, command, text?, channel}',
   'GET /control/model/calls': 'requests the model received',
   'POST /control/model/next': 'the next model answer {text?|json?|toolUse?, stopReason?}',
   'GET /control/sentry/events': 'error events received',
+  'GET /control/personas': 'the scripted influencers, their profiles and numbers',
+  'POST /control/personas/:id/start':
+    "the team's outreach and the persona's first reply, in a new thread {subject?, text?}",
+  'POST /control/personas/:id/revive': 'a persona that went quiet answers its newest email',
+  'GET /control/personas/:id/transcript': 'every email between the team and the persona',
   'POST /control/faults':
     'faults for one endpoint {service: google|slack|anthropic|sentry, endpoint, sequence?, errorRate?, status?, latencyMs?, retryAfterMs?}',
   'DELETE /control/faults': 'clear every fault',
@@ -85,6 +99,38 @@ const PushBehaviour = z
     reorder: z.boolean().optional(),
   })
   .strict();
+const SlackId = z.string().trim().min(1).max(64);
+const Click = z
+  .object({
+    user: SlackId,
+    channel: SlackId,
+    ts: z.string().regex(/^\d+\.\d+$/, 'must be a message ts'),
+    actionId: z.string().min(1).max(255),
+    value: z.string().max(2000).optional(),
+    blockId: z.string().max(255).optional(),
+  })
+  .strict();
+const Submit = z
+  .object({
+    user: SlackId,
+    viewId: SlackId,
+    values: z.record(z.string(), z.record(z.string(), z.string().max(3000))).optional(),
+  })
+  .strict();
+const SlashCommand = z
+  .object({
+    user: SlackId,
+    command: z.string().regex(/^\/[a-z0-9_-]+$/i, 'must look like /command'),
+    text: z.string().max(4000).optional(),
+    channel: SlackId,
+  })
+  .strict();
+const PersonaStart = z
+  .object({
+    subject: z.string().min(1).max(998).optional(),
+    text: z.string().max(20_000).optional(),
+  })
+  .strict();
 const ModelReply = z
   .object({
     text: z.string().optional(),
@@ -115,38 +161,9 @@ async function body<T>(c: Context, schema: z.ZodType<T>): Promise<T | Response> 
   return parsed.data;
 }
 
-function htmlToText(html: string): string {
-  return html
-    .replace(/<(br|\/p|\/div)\b[^>]*>/gi, '\n')
-    .replace(/<[^>]+>/g, '')
-    .replace(/&nbsp;/g, ' ')
-    .replace(/&amp;/g, '&')
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .trim();
-}
-
-function bodyText(part: MimePart, type: string): string | undefined {
-  if (part.mimeType === type && part.body.data) {
-    const charset = /charset="?([^";\s]+)/i.exec(headerValue(part.headers, 'Content-Type') ?? '');
-    const bytes = Buffer.from(part.body.data, 'base64url');
-    try {
-      return new TextDecoder(charset?.[1] ?? 'utf-8').decode(bytes);
-    } catch {
-      return bytes.toString('utf8'); // an unknown charset: show what we can
-    }
-  }
-  for (const child of part.parts ?? []) {
-    const found = bodyText(child, type);
-    if (found !== undefined) return found;
-  }
-  return undefined;
-}
-
 /** A message as a person reads it in a mail client. */
 export function describeEmail(m: StoredMessage) {
   const header = (name: string) => headerValue(m.payload.headers, name) ?? null;
-  const html = bodyText(m.payload, 'text/html');
   return {
     id: m.id,
     threadId: m.threadId,
@@ -159,11 +176,12 @@ export function describeEmail(m: StoredMessage) {
     messageId: header('Message-ID'),
     inReplyTo: header('In-Reply-To'),
     date: new Date(m.internalDate).toISOString(),
-    text: bodyText(m.payload, 'text/plain') ?? (html ? htmlToText(html) : ''),
+    text: bodyText(m.payload),
   };
 }
 
 export async function startControlApi(sandbox: ControlledSandbox, options: { port?: number } = {}) {
+  // `sandbox.personas` is read per request: `reset` replaces it.
   const { google, slack, anthropic, sentry, pusher } = sandbox;
   const faults: Record<z.infer<typeof FaultBody>['service'], Faults> = {
     google: google.faults,
@@ -241,6 +259,41 @@ export async function startControlApi(sandbox: ControlledSandbox, options: { por
 
   app.get('/control/slack/messages', (c) => c.json(slack.messages(c.req.query('channel') ?? '')));
   app.get('/control/slack/calls', (c) => c.json(slack.calls()));
+  app.get('/control/slack/ephemerals', (c) => c.json(slack.ephemerals()));
+  app.get('/control/slack/views', (c) => c.json(slack.views()));
+
+  /** Runs a simulated user action; 404 when its target is not there, else the ack (or its absence). */
+  async function act(
+    c: Context,
+    start: () => { envelopeId: string; acked: Promise<unknown> },
+  ): Promise<Response> {
+    let handle: { envelopeId: string; acked: Promise<unknown> };
+    try {
+      handle = start();
+    } catch (error) {
+      return c.json({ error: (error as Error).message }, 404);
+    }
+    try {
+      return c.json({ envelopeId: handle.envelopeId, ack: await handle.acked });
+    } catch (error) {
+      return c.json({ envelopeId: handle.envelopeId, error: (error as Error).message }, 504);
+    }
+  }
+  app.post('/control/slack/click', async (c) => {
+    const request = await body(c, Click);
+    if (request instanceof Response) return request;
+    return act(c, () => slack.clickButton(request));
+  });
+  app.post('/control/slack/submit', async (c) => {
+    const request = await body(c, Submit);
+    if (request instanceof Response) return request;
+    return act(c, () => slack.submitModal(request));
+  });
+  app.post('/control/slack/command', async (c) => {
+    const request = await body(c, SlashCommand);
+    if (request instanceof Response) return request;
+    return act(c, () => slack.slashCommand(request));
+  });
 
   app.get('/control/model/calls', (c) => c.json(anthropic.calls()));
   app.post('/control/model/next', async (c) => {
@@ -251,6 +304,39 @@ export async function startControlApi(sandbox: ControlledSandbox, options: { por
   });
 
   app.get('/control/sentry/events', (c) => c.json(sentry.events()));
+
+  app.get('/control/personas', (c) =>
+    c.json(
+      PERSONAS.map((p) => ({
+        id: p.id,
+        profile: p.profile,
+        numbers: personaNumbers(p),
+      })),
+    ),
+  );
+  const known = (id: string): id is PersonaId => PERSONAS.some((p) => p.id === id);
+  const noPersona = (c: Context) =>
+    c.json(
+      { error: `no persona ${JSON.stringify(c.req.param('id'))}; GET /control/personas` },
+      404,
+    );
+  app.post('/control/personas/:id/start', async (c) => {
+    const id = c.req.param('id');
+    if (!known(id)) return noPersona(c);
+    const request = await body(c, PersonaStart);
+    if (request instanceof Response) return request;
+    return c.json(sandbox.personas.start(id, request), 201);
+  });
+  app.post('/control/personas/:id/revive', (c) => {
+    const id = c.req.param('id');
+    if (!known(id)) return noPersona(c);
+    return c.json({ replying: sandbox.personas.revive(id) });
+  });
+  app.get('/control/personas/:id/transcript', (c) => {
+    const id = c.req.param('id');
+    if (!known(id)) return noPersona(c);
+    return c.json(sandbox.personas.transcript(id));
+  });
 
   app.post('/control/faults', async (c) => {
     const request = await body(c, FaultBody);

@@ -11,10 +11,11 @@ import { startControlApi } from './control.js';
 import { startGoogleEmulator } from './google/emulator.js';
 import { watchCovers } from './google/gmail-routes.js';
 import { createPubSubPusher, type PushOptions } from './google/pubsub.js';
-import { INFLUENCER_SPREADSHEET } from './google/sheets-fixtures.js';
+import { INFLUENCER_SPREADSHEET, UNSHARED_SPREADSHEET } from './google/sheets-fixtures.js';
+import { createPersonas, personaSpreadsheet } from './personas/index.js';
 import { seededRandom } from './random.js';
 import { startSentryCollector } from './sentry/collector.js';
-import { startSlackWebApi } from './slack/web-api.js';
+import { startSlackEmulator } from './slack/emulator.js';
 
 export interface SandboxOptions {
   /** The port `negotiator serve` will listen on; the push endpoint points there. */
@@ -25,6 +26,8 @@ export interface SandboxOptions {
   ports?: Partial<Record<'google' | 'slack' | 'anthropic' | 'sentry' | 'control', number>>;
   /** Seeds every random choice (push drops and duplicates, personas). */
   seed?: number;
+  /** How long personas take to answer the agent's emails (default: at once). */
+  personaReplyDelayMs?: number;
   /** Push a notification for every covered mailbox change while a watch is active (default on). */
   autoPush?: boolean;
   /** Where the database and the service-account key go; a new temporary folder by default. */
@@ -34,6 +37,8 @@ export interface SandboxOptions {
 
 export const SANDBOX_TOPIC = 'projects/sandbox/topics/gmail-push';
 export const SANDBOX_CHANNEL = 'C0DEALS';
+/** The influencer sheet the sandbox points the service at: one row per persona. */
+const PERSONA_SHEET = personaSpreadsheet();
 export const SANDBOX_MODELS = { reading: 'claude-sandbox-haiku', writing: 'claude-sandbox-sonnet' };
 
 export async function startSandbox(options: SandboxOptions = {}) {
@@ -44,8 +49,12 @@ export async function startSandbox(options: SandboxOptions = {}) {
   const port = (name: keyof NonNullable<SandboxOptions['ports']>) =>
     ports[name] ? { port: ports[name] } : {};
   const [google, slack, anthropic, sentry] = await Promise.all([
-    startGoogleEmulator({ now, ...port('google') }),
-    startSlackWebApi({ now, channels: [SANDBOX_CHANNEL], ...port('slack') }),
+    startGoogleEmulator({
+      now,
+      spreadsheets: [PERSONA_SHEET, INFLUENCER_SPREADSHEET, UNSHARED_SPREADSHEET],
+      ...port('google'),
+    }),
+    startSlackEmulator({ now, channels: [SANDBOX_CHANNEL], ...port('slack') }),
     startAnthropicEmulator({ now, ...port('anthropic') }),
     startSentryCollector(port('sentry')),
   ]);
@@ -68,6 +77,16 @@ export async function startSandbox(options: SandboxOptions = {}) {
       pusher.notify(message.historyId);
   });
 
+  let personas = makePersonas();
+  function makePersonas() {
+    return createPersonas({
+      mailbox: google.mailbox,
+      seed: options.seed ?? 1,
+      now,
+      ...(options.personaReplyDelayMs ? { replyDelayMs: options.personaReplyDelayMs } : {}),
+    });
+  }
+
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'negotiator-sandbox-'));
   const ownsDataDir = options.dataDir === undefined;
   const serviceAccountFile = join(dataDir, 'service-account.json');
@@ -84,6 +103,10 @@ export async function startSandbox(options: SandboxOptions = {}) {
     sentry,
     pusher,
     push,
+    /** Scripted influencers answering the agent's emails (replaced by `reset`). */
+    get personas() {
+      return personas;
+    },
     dataDir,
     pushEndpoint,
     setAutoPush(on: boolean): void {
@@ -105,10 +128,10 @@ export async function startSandbox(options: SandboxOptions = {}) {
         GMAIL_PUSH_SERVICE_ACCOUNT:
           push.serviceAccountEmail ?? 'gmail-push@sandbox.iam.gserviceaccount.com',
         GOOGLE_SERVICE_ACCOUNT_FILE: serviceAccountFile,
-        INFLUENCER_SHEET_ID: INFLUENCER_SPREADSHEET.id,
+        INFLUENCER_SHEET_ID: PERSONA_SHEET.id,
         SLACK_API_URL: slack.apiUrl,
         SLACK_BOT_TOKEN: slack.botToken,
-        SLACK_APP_TOKEN: 'xapp-1-sandbox-app-token',
+        SLACK_APP_TOKEN: slack.appToken,
         SLACK_CHANNEL: SANDBOX_CHANNEL,
         ANTHROPIC_BASE_URL: anthropic.url,
         ANTHROPIC_API_KEY: anthropic.apiKey,
@@ -119,29 +142,32 @@ export async function startSandbox(options: SandboxOptions = {}) {
     },
     /** Forget every message, call, event and fault; the emulators keep their ports and keys. */
     reset(): void {
+      personas.stop();
       google.faults.clear();
       google.mailbox.reset();
       google.watch.topicName = null;
       google.watch.expiration = null;
-      slack.faults.clear();
+      slack.reset();
       anthropic.reset();
       sentry.reset();
       push.dropRate = 0;
       push.duplicateRate = 0;
       push.reorder = false;
       autoPush = options.autoPush ?? true;
+      personas = makePersonas();
     },
   };
   const control = await startControlApi(sandbox, port('control'));
   const startupMs = performance.now() - started;
 
-  return {
-    ...sandbox,
+  // Assigned onto the same object (never spread): `personas` is a getter that `reset` renews.
+  return Object.assign(sandbox, {
     control,
     /** How long starting every emulator took, in milliseconds. */
     startupMs,
     async close(): Promise<void> {
       unsubscribe();
+      personas.stop();
       await Promise.all([
         control.close(),
         google.close(),
@@ -151,11 +177,7 @@ export async function startSandbox(options: SandboxOptions = {}) {
       ]);
       if (ownsDataDir) rmSync(dataDir, { recursive: true, force: true });
     },
-  };
+  });
 }
 
-export type SandboxCore = Omit<
-  Awaited<ReturnType<typeof startSandbox>>,
-  'control' | 'close' | 'startupMs'
->;
 export type Sandbox = Awaited<ReturnType<typeof startSandbox>>;

@@ -4,10 +4,14 @@
  * that the real SDKs then meet.
  */
 import Anthropic from '@anthropic-ai/sdk';
+import { WebClient } from '@slack/web-api';
 import { OAuth2Client } from 'google-auth-library';
 import { google as googleapis } from 'googleapis';
 import { Hono } from 'hono';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { readEmail } from '../../src/sandbox/anthropic/scripted-model.js';
+import { buildMessage } from '../../src/sandbox/google/mime.js';
 import { type Sandbox, startSandbox } from '../../src/sandbox/index.js';
 import { type RunningEmulator, startEmulator } from '../../src/sandbox/server.js';
 
@@ -198,5 +202,111 @@ describe('sandbox control API', () => {
     expect(message.content[0]).toMatchObject({ type: 'text', text: 'scripted for this test' });
     const calls = (await (await control('/model/calls')).json()) as unknown[];
     expect(calls).toHaveLength(1);
+  });
+
+  it('clicks a posted Slack button as a user, over Socket Mode, and returns the ack', async () => {
+    const env = sandbox.env();
+    const web = new WebClient(env.SLACK_BOT_TOKEN, {
+      slackApiUrl: env.SLACK_API_URL ?? '',
+      retryConfig: { retries: 0 },
+    });
+    const posted = await web.chat.postMessage({
+      channel: env.SLACK_CHANNEL ?? '',
+      text: 'Approve $1,250 for Ada?',
+      blocks: [
+        {
+          type: 'actions',
+          elements: [
+            {
+              type: 'button',
+              action_id: 'approve',
+              value: 'neg_1',
+              text: { type: 'plain_text', text: 'Approve' },
+            },
+          ],
+        },
+      ],
+    });
+    // A bare Socket Mode client: open the connection with the app token, ack every envelope.
+    const opened = await new WebClient(env.SLACK_APP_TOKEN, {
+      slackApiUrl: env.SLACK_API_URL ?? '',
+      retryConfig: { retries: 0 },
+    }).apps.connections.open();
+    const socket = new WebSocket(opened.url ?? '');
+    const clicks: Array<{ user: { id: string }; actions: Array<{ value: string }> }> = [];
+    socket.on('message', (data) => {
+      const frame = JSON.parse(String(data)) as {
+        envelope_id?: string;
+        payload?: (typeof clicks)[number];
+      };
+      if (!frame.envelope_id || !frame.payload) return;
+      clicks.push(frame.payload);
+      socket.send(JSON.stringify({ envelope_id: frame.envelope_id, payload: {} }));
+    });
+    await new Promise((resolve) => socket.once('open', resolve));
+    try {
+      const response = await control('/slack/click', {
+        body: { user: 'U0ALICE', channel: env.SLACK_CHANNEL, ts: posted.ts, actionId: 'approve' },
+      });
+      expect(response.status).toBe(200);
+      expect(((await response.json()) as { ack: unknown }).ack).toBeTruthy();
+      expect(clicks).toHaveLength(1);
+      expect(clicks[0]).toMatchObject({ user: { id: 'U0ALICE' }, actions: [{ value: 'neg_1' }] });
+      const missing = await control('/slack/click', {
+        body: { user: 'U0ALICE', channel: env.SLACK_CHANNEL, ts: posted.ts, actionId: 'nope' },
+      });
+      expect(missing.status).toBe(404);
+      expect(clicks).toHaveLength(1);
+    } finally {
+      socket.close();
+    }
+  });
+
+  it('starts a persona over HTTP; it answers the agent in the thread, and reset forgets it', async () => {
+    const listed = (await (await control('/personas')).json()) as Array<{
+      id: string;
+      numbers: { openingAskCents: number; reservationCents: number };
+    }>;
+    const haggler = listed.find((p) => p.id === 'haggler');
+    expect(haggler?.numbers.openingAskCents).toBeGreaterThan(
+      haggler?.numbers.reservationCents ?? 0,
+    );
+    const started = (await (await control('/personas/haggler/start', { body: {} })).json()) as {
+      threadId: string;
+      reply: { messageId: string };
+      profile: { email: string; name: string };
+    };
+    const [opening] = (await (
+      await control(`/emails?label=INBOX&threadId=${started.threadId}`)
+    ).json()) as Array<{ text: string; subject: string }>;
+    expect(readEmail(opening?.text ?? '').proposed_rate_cents).toBe(
+      haggler?.numbers.openingAskCents,
+    );
+    // The agent counters in the same thread, through the real Gmail API.
+    const counter = buildMessage({
+      from: 'Team <team@brand.test>',
+      to: started.profile.email,
+      subject: `Re: ${opening?.subject.replace(/^re:\s*/i, '')}`,
+      text: `Hi ${started.profile.name}, we can offer $1,700 for the video.`,
+      inReplyTo: started.reply.messageId,
+      references: started.reply.messageId,
+    });
+    await gmail.users.messages.send({
+      userId: 'me',
+      requestBody: { raw: Buffer.from(counter).toString('base64url'), threadId: started.threadId },
+    });
+    await sandbox.personas.settled();
+    const transcript = (await (await control('/personas/haggler/transcript')).json()) as Array<{
+      from: string;
+      amountCents: number | null;
+    }>;
+    expect(transcript.map((t) => t.from)).toEqual(['team', 'persona', 'team', 'persona']);
+    expect(transcript[2]?.amountCents).toBe(170_000);
+    const second = transcript[3]?.amountCents ?? 0;
+    expect(second).toBeLessThan(haggler?.numbers.openingAskCents ?? 0);
+    expect(second).toBeGreaterThan(170_000);
+    expect((await control('/personas/nobody/start', { body: {} })).status).toBe(404);
+    await control('/reset', { method: 'POST' });
+    expect(await (await control('/personas/haggler/transcript')).json()).toEqual([]);
   });
 });

@@ -5,19 +5,14 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type GoogleEmulator, startGoogleEmulator } from '../../src/sandbox/google/emulator.js';
 import { watchCovers } from '../../src/sandbox/google/gmail-routes.js';
 import { buildMessage } from '../../src/sandbox/google/mime.js';
+import { sandboxGmail } from '../support/google.js';
 
 let google_: GoogleEmulator;
 let gmail: ReturnType<typeof google.gmail>;
 
 beforeAll(async () => {
   google_ = await startGoogleEmulator();
-  const auth = new OAuth2Client({
-    clientId: google_.identity.clientId,
-    clientSecret: google_.identity.clientSecret,
-    endpoints: { oauth2TokenUrl: google_.tokenUrl },
-  });
-  auth.setCredentials({ refresh_token: google_.identity.refreshToken });
-  gmail = google.gmail({ version: 'v1', auth, rootUrl: google_.rootUrl });
+  gmail = sandboxGmail(google_);
 });
 afterAll(async () => {
   await google_.close();

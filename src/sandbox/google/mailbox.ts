@@ -5,6 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import {
+  bodyText,
   buildMessage,
   decodeHeader,
   type Header,
@@ -12,7 +13,6 @@ import {
   type MimePart,
   type OutgoingMail,
   parseMime,
-  plainText,
 } from './mime.js';
 
 export interface StoredMessage {
@@ -82,7 +82,7 @@ export function createMailbox(options: { address?: string; now?: () => number } 
       payload,
       internalDate: now(),
       historyId,
-      snippet: plainText(payload).replace(/\s+/g, ' ').trim().slice(0, 120),
+      snippet: bodyText(payload).replace(/\s+/g, ' ').trim().slice(0, 120),
     };
     messages.set(message.id, message);
     history.push({

@@ -100,20 +100,10 @@ export function parseMime(raw: string, partId = ''): MimePart {
   };
 }
 
-/** The first text/plain body in the tree, decoded. */
-export function plainText(part: MimePart): string {
-  if (part.mimeType === 'text/plain' && part.body.data)
-    return Buffer.from(part.body.data, 'base64url').toString('utf8');
-  for (const child of part.parts ?? []) {
-    const text = plainText(child);
-    if (text) return text;
-  }
-  return '';
-}
-
 export interface OutgoingMail {
   from: string;
   to: string;
+  cc?: string;
   subject: string;
   text: string;
   html?: string;
@@ -128,6 +118,7 @@ export function buildMessage(mail: OutgoingMail): string {
   const lines = [
     `From: ${mail.from}`,
     `To: ${mail.to}`,
+    ...(mail.cc ? [`Cc: ${mail.cc}`] : []),
     `Subject: ${encodeHeader(mail.subject)}`,
     `Date: ${(mail.date ?? new Date()).toUTCString()}`,
     `Message-ID: ${mail.messageId ?? `<${randomBytes(8).toString('hex')}@sandbox.mail>`}`,
@@ -170,4 +161,128 @@ export function decodeHeader(value: string): string {
   return value.replace(/=\?UTF-8\?B\?([^?]+)\?=/gi, (_, b64: string) =>
     Buffer.from(b64, 'base64').toString('utf8'),
   );
+}
+
+/** The body charsets the sandbox writes: what mail clients still send in the wild. */
+export type Charset = 'UTF-8' | 'ISO-8859-1';
+
+/**
+ * The bytes of `text` in `charset`. ISO-8859-1 has no byte for characters above U+00FF (an em
+ * dash, curly quotes, emoji): those throw instead of silently becoming "?", so a Latin-1 fixture
+ * cannot quietly stop being the text it claims to be.
+ */
+export function encodeCharset(text: string, charset: Charset): Buffer {
+  if (charset === 'UTF-8') return Buffer.from(text, 'utf8');
+  const outside = [...text].find((char) => (char.codePointAt(0) ?? 0) > 0xff);
+  if (outside !== undefined) throw new RangeError(`"${outside}" has no ISO-8859-1 byte`);
+  return Buffer.from(text, 'latin1');
+}
+
+/**
+ * RFC 2045 quoted-printable of `text` in `charset`, with CRLF line breaks: "=" and bytes outside
+ * printable ASCII become =XX, whitespace at the end of a line is escaped (transports strip it),
+ * and soft line breaks keep every encoded line within 76 characters.
+ */
+export function encodeQuotedPrintable(text: string, charset: Charset = 'UTF-8'): string {
+  return text
+    .replace(/\r\n/g, '\n')
+    .split('\n')
+    .map((line) => quotedPrintableLine(encodeCharset(line, charset)))
+    .join('\r\n');
+}
+
+function quotedPrintableLine(bytes: Buffer): string {
+  const lines: string[] = [];
+  let current = '';
+  bytes.forEach((byte, i) => {
+    const last = i === bytes.length - 1;
+    const literal =
+      (byte >= 33 && byte <= 126 && byte !== 61) || ((byte === 32 || byte === 9) && !last);
+    const token = literal ? String.fromCharCode(byte) : `=${hexByte(byte)}`;
+    // 75 + the "=" of the soft break = 76, the RFC's limit; an =XX token is never split.
+    if (current.length + token.length > 75) {
+      lines.push(`${current}=`);
+      current = '';
+    }
+    current += token;
+  });
+  lines.push(current);
+  return lines.join('\r\n');
+}
+
+const hexByte = (byte: number) => byte.toString(16).toUpperCase().padStart(2, '0');
+
+/**
+ * RFC 2047 "Q" encoded-words for a header phrase such as a display name
+ * ("Zoë Laurent" → "=?ISO-8859-1?Q?Zo=EB_Laurent?="); printable ASCII is returned as it is.
+ * Words are split on character boundaries so none exceeds the RFC's 75 characters.
+ */
+export function encodeHeaderQ(value: string, charset: Charset = 'UTF-8'): string {
+  if (/^[\x20-\x7e]*$/.test(value)) return value;
+  const prefix = `=?${charset}?Q?`;
+  const words: string[] = [];
+  let current = '';
+  for (const char of value) {
+    const token = [...encodeCharset(char, charset)]
+      .map((byte) =>
+        byte === 32
+          ? '_'
+          : /[A-Za-z0-9!*+\-/]/.test(String.fromCharCode(byte))
+            ? String.fromCharCode(byte)
+            : `=${hexByte(byte)}`,
+      )
+      .join('');
+    if (prefix.length + current.length + token.length + 2 > 75) {
+      words.push(`${prefix}${current}?=`);
+      current = '';
+    }
+    current += token;
+  }
+  words.push(`${prefix}${current}?=`);
+  return words.join(' ');
+}
+
+const charsetOf = (part: MimePart) =>
+  /charset="?([^";]+)"?/i.exec(headerValue(part.headers, 'Content-Type') ?? '')?.[1] ?? 'utf-8';
+
+/** A text part's body in its declared charset. */
+export function partText(part: MimePart): string {
+  const bytes = Buffer.from(part.body.data ?? '', 'base64url');
+  return /^(iso-8859-1|latin1|windows-1252|us-ascii)$/i.test(charsetOf(part))
+    ? bytes.toString('latin1')
+    : bytes.toString('utf8');
+}
+
+function findPart(part: MimePart, mimeType: string): MimePart | undefined {
+  if (part.mimeType === mimeType && part.body.data && !part.filename) return part;
+  for (const child of part.parts ?? []) {
+    const found = findPart(child, mimeType);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+/** Readable text of HTML: blocks and <br> become line breaks, tags go, common entities decode. */
+export function htmlToText(html: string): string {
+  return html
+    .replace(/<(style|head|script)[\s\S]*?<\/\1>/gi, '')
+    .replace(/<br\s*\/?>/gi, '\n')
+    .replace(/<\/(p|div|blockquote|li|tr|h\d)>/gi, '\n')
+    .replace(/<[^>]+>/g, '')
+    .replace(/&nbsp;/g, ' ')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&amp;/g, '&')
+    .replace(/\n{3,}/g, '\n\n')
+    .trim();
+}
+
+/** The message's text: its text/plain part, else its HTML made readable. */
+export function bodyText(payload: MimePart): string {
+  const plain = findPart(payload, 'text/plain');
+  if (plain) return partText(plain).replace(/\r\n/g, '\n');
+  const html = findPart(payload, 'text/html');
+  return html ? htmlToText(partText(html)) : '';
 }
