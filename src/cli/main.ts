@@ -5,9 +5,17 @@ import { runAudit } from './commands/audit.js';
 import { runCheckConfig } from './commands/check-config.js';
 import { runExplainPrice } from './commands/explain-price.js';
 import { runMigrate } from './commands/migrate.js';
+import { runParseEmail } from './commands/parse-email.js';
 import { runSandbox } from './commands/sandbox.js';
 
-const COMMANDS: Command[] = [runExplainPrice, runAudit, runMigrate, runCheckConfig, runSandbox];
+const COMMANDS: Command[] = [
+  runExplainPrice,
+  runAudit,
+  runMigrate,
+  runCheckConfig,
+  runSandbox,
+  runParseEmail,
+];
 
 function help(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));
