@@ -144,9 +144,14 @@ export const emails = sqliteTable(
     direction: text('direction', { enum: ['in', 'out'] }).notNull(),
     fromAddr: text('from_addr').notNull(),
     toAddr: text('to_addr').notNull(),
+    ccAddr: text('cc_addr'),
     subject: text('subject').notNull(),
     bodyText: text('body_text').notNull(),
     rfc822MessageId: text('rfc822_message_id'),
+    /** The message's References chain (space-separated ids), so a reply can extend it. */
+    referencesChain: text('references_chain'),
+    /** The newest words of an inbound email, without quoted history or signature. */
+    latestReply: text('latest_reply'),
     state: text('state'),
     offerCents: integer('offer_cents'),
     askCents: integer('ask_cents'),
@@ -165,6 +170,39 @@ export const gmailSync = sqliteTable('gmail_sync', {
   historyId: text('history_id'),
   watchExpiration: integer('watch_expiration'),
   lastPushAt: integer('last_push_at'),
+  /** The newest history id a push announced (a hint only: sync reads from `history_id`). */
+  pushedHistoryId: text('pushed_history_id'),
   lastPollAt: integer('last_poll_at'),
+  lastResyncAt: integer('last_resync_at'),
   updatedAt: integer('updated_at').notNull(),
 });
+
+/**
+ * Gmail messages seen in the mailbox's history, recorded in the same transaction that advances
+ * the cursor, then processed one by one (read, routed, turned into a negotiation event) until
+ * done. A crash between the two steps loses nothing: pending rows are picked up again.
+ */
+export const gmailMessages = sqliteTable(
+  'gmail_messages',
+  {
+    messageId: text('message_id').primaryKey(),
+    mailbox: text('mailbox').notNull(),
+    threadId: text('thread_id'),
+    historyId: text('history_id'),
+    status: text('status', { enum: ['pending', 'done', 'skipped', 'failed'] }).notNull(),
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: integer('next_attempt_at').notNull(),
+    /** What became of it: `reply:<negotiation>`, `takeover:<negotiation>`, `own mail`, … */
+    outcome: text('outcome'),
+    lastError: text('last_error'),
+    recordedAt: integer('recorded_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [
+    index('gmail_messages_due_idx').on(t.status, t.nextAttemptAt),
+    check(
+      'gmail_messages_status_check',
+      sql`${t.status} in ('pending', 'done', 'skipped', 'failed')`,
+    ),
+  ],
+);

@@ -46,6 +46,30 @@ function format(m: StoredMessage, how: string, metadataHeaders: string[]) {
   return { ...base, payload: m.payload satisfies MimePart };
 }
 
+const SEARCH_LABELS: Record<string, string> = {
+  inbox: 'INBOX',
+  sent: 'SENT',
+  drafts: 'DRAFT',
+  spam: 'SPAM',
+  trash: 'TRASH',
+  chats: 'CHAT',
+};
+
+/** The search operators the agent uses: `newer_than:Nd|Nh`, `in:label` and `-in:label`. */
+function matchesSearch(m: StoredMessage, q: string, now: number): boolean {
+  for (const [, negated, label] of q.matchAll(/(-?)in:(\w+)/g)) {
+    const has = m.labelIds.includes(SEARCH_LABELS[label?.toLowerCase() ?? ''] ?? '');
+    if (negated ? has : !has) return false;
+  }
+  const newer = /newer_than:(\d+)([dhmy])/.exec(q);
+  if (newer) {
+    const unit = { h: 3_600_000, d: 86_400_000, m: 30 * 86_400_000, y: 365 * 86_400_000 };
+    const ms = Number(newer[1]) * unit[newer[2] as keyof typeof unit];
+    if (m.internalDate < now - ms) return false;
+  }
+  return true;
+}
+
 export function mountGmail(
   app: Hono,
   deps: {
@@ -157,6 +181,7 @@ export function mountGmail(
     let found = byId ? mailbox.byRfc822Id(byId) : mailbox.all();
     found = found
       .filter((m) => labels.every((l) => m.labelIds.includes(l)))
+      .filter((m) => matchesSearch(m, q, deps.now()))
       .sort((a, b) => b.internalDate - a.internalDate || b.historyId - a.historyId);
     const size = Math.min(Number(c.req.query('maxResults') ?? 100) || 100, 500);
     const offset = Number(c.req.query('pageToken') ?? 0) || 0;
