@@ -2,12 +2,13 @@
  * Receiving mail (EMAIL-01) and sending it (EMAIL-02/03) on the durable runtime, with the real
  * googleapis client against the sandbox Gmail emulator and a real SQLite file.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createGmailPort, type MailPort } from '../../src/adapters/gmail/mail-port.js';
 import { createMailStore, type MailStore } from '../../src/db/mail-store.js';
 import { createMailRouter, type NegotiationStarter } from '../../src/mail/router.js';
 import { createSendEmailHandler } from '../../src/mail/send.js';
 import { createMailSync, type MailSync } from '../../src/mail/sync.js';
+import { createWatchKeeper } from '../../src/mail/watch.js';
 import { silentLogger } from '../../src/observability/logger.js';
 import { type GoogleEmulator, startGoogleEmulator } from '../../src/sandbox/google/emulator.js';
 import { createManualClock } from '../support/manual-clock.js';
@@ -260,5 +261,53 @@ describe('sending', () => {
     const { negotiationId } = await negotiationWithReply();
     const ctx = { key: `${negotiationId}:sendEmail:1`, negotiationId, requestId: null, attempt: 2 };
     expect(await handler().reconcile?.(effect(negotiationId), ctx)).toBeNull();
+  });
+});
+
+describe('watch', () => {
+  const keeper = (problems: string[] = []) =>
+    createWatchKeeper({
+      mail,
+      store,
+      clock,
+      logger: silentLogger,
+      topicName: 'projects/sandbox/topics/gmail-push',
+      baseDelayMs: 1000,
+      onProblem: (p) => problems.push(p),
+    });
+  const watchCalls = () => google.watch.expiration;
+
+  it('starts a watch, renews a day before the stored expiry, and never twice after a restart', async () => {
+    const first = keeper();
+    await first.start();
+    const expiration = first.expiration();
+    expect(expiration).toBe(watchCalls());
+    expect(expiration).toBeGreaterThan(clock.now() + 6 * 86_400_000);
+    first.stop();
+    // A restart with a stored, distant expiry does not call watch again.
+    google.watch.expiration = null;
+    const second = keeper();
+    await second.start();
+    expect(watchCalls()).toBeNull();
+    // A day before the stored expiry it renews.
+    clock.set((expiration ?? 0) - 24 * 3_600_000);
+    await vi.waitFor(() => expect(watchCalls()).not.toBeNull());
+    expect(second.expiration()).toBeGreaterThan(expiration ?? 0);
+    second.stop();
+  });
+
+  it('retries a failed renewal with backoff and raises one alert', async () => {
+    const problems: string[] = [];
+    google.faults.set('watch', { sequence: [500, 500] });
+    const watcher = keeper(problems);
+    await watcher.start();
+    expect(watcher.expiration()).toBeNull();
+    expect(problems).toHaveLength(1);
+    clock.advance(1000); // the first retry fails too: its next try is armed 2 s out
+    await vi.waitFor(() => expect(clock.pending()).toBe(1));
+    clock.advance(2000);
+    await vi.waitFor(() => expect(watcher.expiration()).not.toBeNull());
+    expect(problems).toHaveLength(1);
+    watcher.stop();
   });
 });
