@@ -78,7 +78,7 @@ const InboundEmail = z
     subject: z.string().max(998).optional(),
   })
   .strict();
-const FaultStep = z.union([z.number().int().min(400).max(599), z.literal('timeout')]);
+const FaultStep = z.union([z.number().int().min(400).max(599), z.enum(['timeout', 'lost'])]);
 const FaultBody = z
   .object({
     service: z.enum(['google', 'slack', 'anthropic', 'sentry']),

@@ -3,7 +3,11 @@
  * small retry-after, 500, 503, 529, or a hang past the client's timeout), an error rate, and added
  * latency. Each emulator shapes the error body its real counterpart sends.
  */
-export type FaultStep = number | 'timeout';
+/**
+ * A status, a hang before anything happens (`timeout`), or `lost`: the request takes effect but
+ * its answer never comes — the case that makes a blind retry send an email twice.
+ */
+export type FaultStep = number | 'timeout' | 'lost';
 
 export interface FaultPlan {
   /** Served one per request, in order, before normal answers resume. */
@@ -16,7 +20,10 @@ export interface FaultPlan {
   retryAfterMs?: number;
 }
 
-export type Fault = { kind: 'status'; status: number; retryAfterMs: number } | { kind: 'timeout' };
+export type Fault =
+  | { kind: 'status'; status: number; retryAfterMs: number }
+  | { kind: 'timeout' }
+  | { kind: 'lost' };
 
 export function createFaults(random: () => number = Math.random) {
   const plans = new Map<string, FaultPlan>();
@@ -35,6 +42,7 @@ export function createFaults(random: () => number = Math.random) {
       const step = plan.sequence?.shift();
       const retryAfterMs = plan.retryAfterMs ?? 10;
       if (step === 'timeout') return { kind: 'timeout' };
+      if (step === 'lost') return { kind: 'lost' };
       if (step !== undefined) return { kind: 'status', status: step, retryAfterMs };
       if (plan.errorRate && random() < plan.errorRate)
         return { kind: 'status', status: plan.status ?? 500, retryAfterMs };

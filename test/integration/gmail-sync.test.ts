@@ -5,6 +5,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createGmailPort, type MailPort } from '../../src/adapters/gmail/mail-port.js';
 import { createMailStore, type MailStore } from '../../src/db/mail-store.js';
+import { RetryableError } from '../../src/domain/errors.js';
 import { createMailRouter, type NegotiationStarter } from '../../src/mail/router.js';
 import { createSendEmailHandler } from '../../src/mail/send.js';
 import { createMailSync, type MailSync } from '../../src/mail/sync.js';
@@ -255,6 +256,31 @@ describe('sending', () => {
     expect(count()).toBe(before);
     expect(retried.result).toEqual(first.result);
     expect(reconciled?.result).toEqual(first.result);
+  });
+
+  it('sends once when Gmail took the message but the answer was lost', async () => {
+    const { negotiationId } = await negotiationWithReply();
+    mail = createGmailPort({
+      credentials: {
+        clientId: google.identity.clientId,
+        clientSecret: google.identity.clientSecret,
+        refreshToken: google.identity.refreshToken,
+      },
+      rootUrl: google.rootUrl,
+      tokenUrl: google.tokenUrl,
+      timeoutMs: 300,
+    });
+    google.faults.set('messages.send', { sequence: ['lost'] });
+    const ctx = { key: `${negotiationId}:sendEmail:1`, negotiationId, requestId: null };
+    const count = () => google.mailbox.all().filter((m) => m.labelIds.includes('SENT')).length;
+    const before = count();
+    await expect(handler().run(effect(negotiationId), { ...ctx, attempt: 1 })).rejects.toThrow(
+      RetryableError,
+    );
+    expect(count()).toBe(before + 1);
+    const retried = await handler().run(effect(negotiationId), { ...ctx, attempt: 2 });
+    expect(count()).toBe(before + 1);
+    expect(retried.event).toMatchObject({ type: 'EMAIL_SENT' });
   });
 
   it('reconciles to nothing when the send never happened', async () => {

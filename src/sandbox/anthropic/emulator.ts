@@ -89,7 +89,7 @@ export async function startAnthropicEmulator(
     if (key !== apiKey) return error(c, 401, 'invalid x-api-key');
     const fault = await faults.next('messages');
     if (fault?.kind === 'timeout') return hang();
-    if (fault)
+    if (fault?.kind === 'status')
       return error(
         c,
         fault.status,
@@ -109,6 +109,8 @@ export async function startAnthropicEmulator(
       queue.shift() ?? options.responder?.(body) ?? scriptedAnswer(body) ?? defaultReply(body);
     const override = overrides.shift();
     const reply = override ? override(scripted, body) : scripted;
+    // `lost`: the model answered (and billed) but the response never arrives.
+    if (fault?.kind === 'lost') return hang();
     return c.json(message(body, reply, ++ids, usage(body)));
   });
 

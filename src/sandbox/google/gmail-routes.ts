@@ -83,6 +83,9 @@ export function mountGmail(
   const { mailbox } = deps;
   const base = '/gmail/v1/users/:userId';
 
+  /** Requests that must take effect and then never be answered (a `lost` fault). */
+  const lost = new WeakSet<Context>();
+
   /** Auth, the user, then any fault planned for this endpoint; null means go on. */
   async function guard(c: Context, endpoint: string): Promise<Response | null> {
     if (!deps.identity.authorized(c.req.header('authorization'))) return googleError(c, 401);
@@ -91,6 +94,10 @@ export function mountGmail(
       return googleError(c, 403, 'Delegation denied for the sandbox mailbox');
     const fault = await deps.faults.next(endpoint);
     if (fault?.kind === 'timeout') return hang();
+    if (fault?.kind === 'lost') {
+      lost.add(c);
+      return null;
+    }
     if (fault) {
       if (fault.status === 429 || fault.status === 503)
         c.header('retry-after', String(Math.ceil(fault.retryAfterMs / 1000)));
@@ -219,6 +226,7 @@ export function mountGmail(
     );
     if (!/^to:\s*\S+/im.test(raw)) return googleError(c, 400, 'Invalid To header');
     const sent = mailbox.send(raw, body.threadId);
+    if (lost.has(c)) return hang();
     return c.json({ id: sent.id, threadId: sent.threadId, labelIds: sent.labelIds });
   });
 

@@ -100,7 +100,7 @@ export function createGoogleIdentity(
       app.post('/token', async (c) => {
         // Google's token endpoint answers outages in OAuth's error shape, not the API one.
         const fault = await faults?.next('token');
-        if (fault?.kind === 'timeout') return hang();
+        if (fault?.kind === 'timeout' || fault?.kind === 'lost') return hang();
         if (fault)
           return c.json(
             { error: 'temporarily_unavailable', error_description: 'sandbox fault' },

@@ -79,7 +79,7 @@ export function mountSheets(
   async function open(c: Context, endpoint: string): Promise<FixtureSpreadsheet | Response> {
     if (!deps.identity.authorized(c.req.header('authorization'))) return googleError(c, 401);
     const fault = await deps.faults.next(endpoint);
-    if (fault?.kind === 'timeout') return hang();
+    if (fault?.kind === 'timeout' || fault?.kind === 'lost') return hang();
     if (fault) return googleError(c, fault.status);
     const spreadsheet = deps.spreadsheets.find((s) => s.id === c.req.param('id'));
     if (!spreadsheet) return googleError(c, 404);

@@ -23,7 +23,7 @@ export async function startSentryCollector(options: { port?: number } = {}) {
   app.post('/api/:project/envelope/', async (c) => {
     requests += 1;
     const fault = await faults.next('envelope');
-    if (fault?.kind === 'timeout') return hang();
+    if (fault?.kind === 'timeout' || fault?.kind === 'lost') return hang();
     if (fault?.status === 429) {
       // Relay's rate-limit answer: the SDK drops events for the categories named until it passes.
       const seconds = Math.max(1, Math.ceil(fault.retryAfterMs / 1000));

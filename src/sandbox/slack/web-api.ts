@@ -204,11 +204,11 @@ export function mountSlackWebApi(
     const token = c.req.header('authorization')?.replace(/^Bearer\s+/i, '') ?? p.token;
     const fault = await faults.next(method);
     if (fault?.kind === 'timeout') return hang();
-    if (fault?.status === 429) {
+    if (fault?.kind === 'status' && fault.status === 429) {
       c.header('retry-after', String(Math.ceil(fault.retryAfterMs / 1000)));
       return c.json({ ok: false, error: 'ratelimited' }, 429);
     }
-    if (fault) return c.text('upstream error', fault.status as 500);
+    if (fault?.kind === 'status') return c.text('upstream error', fault.status as 500);
     const handler = methods[method];
     if (!handler) return c.json({ ok: false, error: 'unknown_method' });
     if (!token) return c.json({ ok: false, error: 'not_authed' });
@@ -218,14 +218,17 @@ export function mountSlackWebApi(
       return c.json({ ok: false, error: known ? 'not_allowed_token_type' : 'invalid_auth' });
     }
     calls.push({ method, params: p });
-    return c.json(handler(p));
+    const result = handler(p);
+    // `lost`: the call took effect (a message was posted) but the answer never arrives.
+    if (fault?.kind === 'lost') return hang();
+    return c.json(result);
   });
 
   // response_urls: JSON bodies, one message per POST, answered `{ok:true}`; a URL that is
   // unknown, expired (30 min) or used up (5 posts) gets a 404, which Bolt's respond() throws on.
   app.post('/:kind{actions|commands}/:team/:id/:secret', async (c) => {
     const fault = await faults.next('response_url');
-    if (fault?.kind === 'timeout') return hang();
+    if (fault?.kind === 'timeout' || fault?.kind === 'lost') return hang();
     if (fault) return c.json({ ok: false, error: 'internal_error' }, fault.status as 500);
     const url = c.req.url;
     const body = await c.req.json().catch(() => undefined);
