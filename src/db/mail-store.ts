@@ -83,7 +83,7 @@ export function createMailStore(sqlite: Database.Database, mailbox: string) {
     last_resync_at = ?, updated_at = ? where mailbox = ?`);
   const due = sqlite.prepare(`select message_id as messageId, thread_id as threadId, attempts
     from gmail_messages where mailbox = ? and status = 'pending' and next_attempt_at <= ?
-    order by cast(history_id as integer), recorded_at limit ?`);
+    order by cast(history_id as integer), recorded_at, rowid limit ?`);
   const finish = sqlite.prepare(`update gmail_messages set status = ?, outcome = ?,
     attempts = attempts + 1, last_error = null, updated_at = ? where message_id = ?`);
   const retry = sqlite.prepare(`update gmail_messages set attempts = attempts + 1,
@@ -116,6 +116,8 @@ export function createMailStore(sqlite: Database.Database, mailbox: string) {
     rfc822_message_id as rfc822MessageId, references_chain as referencesChain, state,
     offer_cents as offerCents, ask_cents as askCents, at
     from emails where gmail_message_id = ?`);
+  const selectFirstInbound = sqlite.prepare(`select min(at) as at from emails
+    where negotiation_id = ? and direction = 'in'`);
   const selectNegotiation = sqlite.prepare(`select id, status, influencer_email as influencerEmail,
     influencer_name as influencerName from negotiations where thread_id = ?`);
 
@@ -181,6 +183,9 @@ export function createMailStore(sqlite: Database.Database, mailbox: string) {
     thread: (threadId: string): EmailRecord[] => selectThread.all(threadId) as EmailRecord[],
     email: (gmailMessageId: string): EmailRecord | null =>
       (selectEmail.get(gmailMessageId) as EmailRecord | undefined) ?? null,
+    /** When the negotiation's first influencer email arrived (null before any). */
+    firstInboundAt: (negotiationId: string): number | null =>
+      (selectFirstInbound.get(negotiationId) as { at: number | null }).at,
     negotiationForThread: (threadId: string): ThreadNegotiation | null =>
       (selectNegotiation.get(threadId) as ThreadNegotiation | undefined) ?? null,
   };

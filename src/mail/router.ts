@@ -95,7 +95,13 @@ export function createMailRouter(deps: RouterDeps) {
       const negotiation = deps.store.negotiationForThread(message.threadId);
       if (negotiation) {
         record(message, email, negotiation.id, team ? 'out' : 'in');
-        return deliver(negotiation.id, team ? 'HUMAN_EMAIL_SEEN' : 'REPLY_RECEIVED', message.id);
+        if (!team) return deliver(negotiation.id, 'REPLY_RECEIVED', message.id);
+        // The team's own outreach predates the reply the negotiation began with: history, not a
+        // person taking over (a resync can read it after that reply).
+        const began = deps.store.firstInboundAt(negotiation.id);
+        if (began !== null && message.internalDate <= began)
+          return { status: 'skipped', outcome: `earlier team mail:${negotiation.id}` };
+        return deliver(negotiation.id, 'HUMAN_EMAIL_SEEN', message.id);
       }
       if (team) return { status: 'skipped', outcome: 'team mail outside any negotiation' };
       if (!sender) return { status: 'skipped', outcome: 'no readable sender' };

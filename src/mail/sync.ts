@@ -75,7 +75,8 @@ export function createMailSync(deps: {
     }
     // The profile's historyId first: anything arriving during the search is after it.
     const { historyId } = await deps.mail.profile();
-    const recent = await deps.mail.search(resyncQuery, resyncMax);
+    // Search answers newest first; record oldest first so replies are read in the order written.
+    const recent = (await deps.mail.search(resyncQuery, resyncMax)).reverse();
     deps.store.recordResync(recent, historyId, now);
     log.info({ messages: recent.length, historyId }, 'mailbox resynced');
     return { resynced: true, recorded: recent.length };

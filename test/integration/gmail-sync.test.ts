@@ -55,7 +55,15 @@ function wire() {
 }
 
 beforeEach(async () => {
-  google = await startGoogleEmulator({ mailbox: TEAM });
+  // Strictly increasing internal dates, as in any real thread (a person answers after a reply).
+  let last = 0;
+  google = await startGoogleEmulator({
+    mailbox: TEAM,
+    now: () => {
+      last = Math.max(Date.now(), last + 1);
+      return last;
+    },
+  });
   mail = createGmailPort({
     credentials: {
       clientId: google.identity.clientId,
