@@ -4,48 +4,9 @@
  * never carries a token.
  */
 import { PermanentError, RetryableError } from '../../domain/errors.js';
+import { type GaxiosLike, isNetworkFailure, retryAfterMs, statusOf } from '../google-errors.js';
 
-interface GaxiosLike {
-  status?: number;
-  code?: string | number;
-  message?: string;
-  response?: {
-    status?: number;
-    headers?: Headers | Record<string, string | undefined>;
-    data?: unknown;
-  };
-}
-
-const NETWORK = new Set([
-  'ECONNRESET',
-  'ECONNREFUSED',
-  'ETIMEDOUT',
-  'EPIPE',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'ECONNABORTED',
-  'UND_ERR_SOCKET',
-  'UND_ERR_CONNECT_TIMEOUT',
-]);
-
-export function statusOf(error: unknown): number | undefined {
-  const e = error as GaxiosLike;
-  const status = e?.status ?? e?.response?.status ?? (typeof e?.code === 'number' ? e.code : NaN);
-  return Number.isInteger(status) ? Number(status) : undefined;
-}
-
-function retryAfterMs(error: unknown): number | undefined {
-  const headers = (error as GaxiosLike)?.response?.headers;
-  const value =
-    headers instanceof Headers
-      ? headers.get('retry-after')
-      : (headers?.['retry-after'] ?? headers?.['Retry-After']);
-  if (!value) return undefined;
-  const seconds = Number(value);
-  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
-  const at = Date.parse(value);
-  return Number.isNaN(at) ? undefined : Math.max(0, at - Date.now());
-}
+export { statusOf };
 
 /** Google's reason (`rateLimitExceeded`, `notFound`…) or the OAuth error (`invalid_grant`). */
 function reasonOf(error: unknown): string | undefined {
@@ -61,7 +22,6 @@ export function translateGoogleError(error: unknown, what: string): Error {
   if (error instanceof RetryableError || error instanceof PermanentError) return error;
   const status = statusOf(error);
   const reason = reasonOf(error);
-  const code = String((error as GaxiosLike)?.code ?? '');
   const detail = `${what} failed${status ? ` with ${status}` : ''}${reason ? ` (${reason})` : ''}`;
   if (reason === 'invalid_grant' || reason === 'invalid_client' || reason === 'unauthorized_client')
     return new PermanentError(
@@ -72,10 +32,7 @@ export function translateGoogleError(error: unknown, what: string): Error {
     return new RetryableError(detail, retryAfterMs(error), { cause: error });
   if (status === 403 && /rateLimit|userRateLimit|quota/i.test(reason ?? ''))
     return new RetryableError(detail, retryAfterMs(error), { cause: error });
-  if (
-    status === undefined &&
-    (NETWORK.has(code) || /timeout|aborted|network|socket/i.test(String((error as Error)?.message)))
-  )
+  if (status === undefined && isNetworkFailure(error))
     return new RetryableError(`${what} failed: ${(error as Error).message}`, undefined, {
       cause: error,
     });

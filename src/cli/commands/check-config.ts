@@ -1,4 +1,5 @@
 import { loadConfig } from '../../config.js';
+import { loadCampaigns } from '../../config-files/campaigns.js';
 import { loadEscalationPolicy } from '../../config-files/escalation.js';
 import { loadRateCard } from '../../config-files/rate-card.js';
 import type { Command } from '../command.js';
@@ -7,7 +8,7 @@ export const runCheckConfig: Command = {
   name: 'check-config',
   summary: 'validate the environment and config/*.yaml, reporting every problem at once',
   usage:
-    'Usage: negotiator check-config\n\nValidates environment variables (and .env), config/rate-card.yaml and config/escalation.yaml.',
+    'Usage: negotiator check-config\n\nValidates environment variables (and .env), config/rate-card.yaml, config/escalation.yaml and config/campaigns/*.yaml.',
   async run(_args, io) {
     const problems: string[] = [];
     const attempt = (fn: () => void) => {
@@ -25,6 +26,7 @@ export const runCheckConfig: Command = {
       const dir = configDir;
       attempt(() => loadRateCard(dir));
       attempt(() => loadEscalationPolicy(dir));
+      attempt(() => loadCampaigns(dir));
     }
     if (problems.length > 0) {
       io.stderr.write(`${problems.join('\n')}\n`);
