@@ -137,6 +137,19 @@ const envSchema = z.object({
   GMAIL_PUSH_AUDIENCE: optionalText(),
   GMAIL_PUSH_SERVICE_ACCOUNT: optionalText(),
   GMAIL_PUSH_TOKEN: secret(),
+  TEAM_DOMAINS: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      const domains = (v ?? '')
+        .split(',')
+        .map((d) => d.trim().toLowerCase().replace(/^@/, ''))
+        .filter(Boolean);
+      const bad = domains.filter((d) => !/^[a-z0-9-]+(\.[a-z0-9-]+)+$/.test(d));
+      if (bad.length === 0) return domains;
+      ctx.addIssue({ code: 'custom', message: `not domain names: ${bad.join(', ')}` });
+      return z.NEVER;
+    }),
   GOOGLE_SERVICE_ACCOUNT_FILE: optionalPath(),
   INFLUENCER_SHEET_ID: optionalText(),
   SLACK_CHANNEL: optionalText(),
@@ -184,6 +197,8 @@ export interface Config {
     pubsubTopic: string | undefined;
     /** Who may push: the OIDC audience and service account (or the shared GMAIL_PUSH_TOKEN). */
     push: { audience: string | undefined; serviceAccount: string | undefined };
+    /** Senders at these domains are the team: their mail in a thread is a takeover. */
+    teamDomains: string[];
   };
   sheets: { serviceAccountFile: string | undefined; influencerSheetId: string | undefined };
   slack: { channel: string | undefined };
@@ -248,6 +263,7 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
       clientId: e.GMAIL_CLIENT_ID?.trim() || undefined,
       pubsubTopic: e.GMAIL_PUBSUB_TOPIC,
       push: { audience: e.GMAIL_PUSH_AUDIENCE, serviceAccount: e.GMAIL_PUSH_SERVICE_ACCOUNT },
+      teamDomains: e.TEAM_DOMAINS,
     },
     sheets: {
       serviceAccountFile: e.GOOGLE_SERVICE_ACCOUNT_FILE,
