@@ -56,9 +56,18 @@ describe('environment configuration', () => {
         SQLITE_SYNCHRONOUS: 'normal',
         DATABASE_PATH: '/var/lib/n.db',
         PORT: '9000',
+        TEAM_DOMAINS: ' Brand.com, @agency.co.uk ',
+        GOOGLE_API_URL: 'http://127.0.0.1:9999/',
       },
       envFile: null,
     });
+    expect(config.gmail.teamDomains).toEqual(['brand.com', 'agency.co.uk']);
+    expect(config.endpoints.googleApiUrl).toBe('http://127.0.0.1:9999/');
+    expect(() =>
+      loadConfig({ env: { TEAM_DOMAINS: 'brand', SLACK_API_URL: 'ftp://x' }, envFile: null }),
+    ).toThrow(
+      /TEAM_DOMAINS: not domain names: brand[\s\S]*SLACK_API_URL: must be an http\(s\) URL/,
+    );
     expect(config.negotiation.reviewMode).toBe(false);
     expect(config.negotiation.followUpDelayMs).toBe(36 * 3_600_000);
     expect(config.database).toMatchObject({ synchronous: 'NORMAL', path: '/var/lib/n.db' });
