@@ -134,6 +134,8 @@ const envSchema = z.object({
   GMAIL_CLIENT_SECRET: secret(),
   GMAIL_REFRESH_TOKEN: secret(),
   GMAIL_PUBSUB_TOPIC: optionalText(),
+  GMAIL_POLL_INTERVAL: duration('5m'),
+  GMAIL_FROM_NAME: optionalText(),
   GMAIL_PUSH_AUDIENCE: optionalText(),
   GMAIL_PUSH_SERVICE_ACCOUNT: optionalText(),
   GMAIL_PUSH_TOKEN: secret(),
@@ -199,6 +201,10 @@ export interface Config {
     push: { audience: string | undefined; serviceAccount: string | undefined };
     /** Senders at these domains are the team: their mail in a thread is a takeover. */
     teamDomains: string[];
+    /** How often the mailbox is read without a push (pushes can be late or lost). */
+    pollIntervalMs: number;
+    /** The display name on the agent's emails ("Lumen Partnerships"). */
+    fromName: string | undefined;
   };
   sheets: { serviceAccountFile: string | undefined; influencerSheetId: string | undefined };
   slack: { channel: string | undefined };
@@ -264,6 +270,8 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
       pubsubTopic: e.GMAIL_PUBSUB_TOPIC,
       push: { audience: e.GMAIL_PUSH_AUDIENCE, serviceAccount: e.GMAIL_PUSH_SERVICE_ACCOUNT },
       teamDomains: e.TEAM_DOMAINS,
+      pollIntervalMs: e.GMAIL_POLL_INTERVAL,
+      fromName: e.GMAIL_FROM_NAME,
     },
     sheets: {
       serviceAccountFile: e.GOOGLE_SERVICE_ACCOUNT_FILE,

@@ -32,8 +32,9 @@ export function createSendEmailHandler(deps: {
   target: (negotiationId: string) => SendTarget | null;
   now: () => number;
 }): EffectHandler<SendEffect> {
-  const mailbox = deps.from.address.toLowerCase();
-  const isOurs = (address: string) => address.toLowerCase() === mailbox;
+  // Read per email: the address is known only once the mailbox profile was read.
+  const mailbox = () => deps.from.address.toLowerCase();
+  const isOurs = (address: string) => address.toLowerCase() === mailbox();
 
   /** What we answer: the named message, else the newest one from the influencer side. */
   function answered(thread: EmailRecord[], answering: string | null): EmailRecord | null {
@@ -64,7 +65,7 @@ export function createSendEmailHandler(deps: {
       ...(parent?.referencesChain?.split(/\s+/).filter(Boolean) ?? []),
       ...(parent?.rfc822MessageId ? [parent.rfc822MessageId] : []),
     ];
-    const messageId = messageIdForKey(effect.key, mailbox);
+    const messageId = messageIdForKey(effect.key, mailbox());
     const subject = parent ? replySubject(parent.subject) : effect.subject;
     const raw = buildOutgoing({
       from: deps.from,
@@ -94,7 +95,7 @@ export function createSendEmailHandler(deps: {
       threadId: gmail.threadId,
       negotiationId: ctx.negotiationId,
       direction: 'out',
-      from: mailbox,
+      from: mailbox(),
       to: mail.to.join(', '),
       cc: mail.cc.length > 0 ? mail.cc.join(', ') : null,
       subject: mail.subject,
