@@ -133,6 +133,7 @@ const envSchema = z.object({
   GMAIL_CLIENT_ID: z.string().optional(),
   GMAIL_CLIENT_SECRET: secret(),
   GMAIL_REFRESH_TOKEN: secret(),
+  GMAIL_CREDENTIALS_FILE: optionalPath(),
   GMAIL_PUBSUB_TOPIC: optionalText(),
   GMAIL_POLL_INTERVAL: duration('5m'),
   GMAIL_FROM_NAME: optionalText(),
@@ -195,6 +196,8 @@ export interface Config {
   secrets: Pick<Env, (typeof SECRET_VARIABLES)[number]>;
   gmail: {
     clientId: string | undefined;
+    /** An `authorized_user` JSON file (client_id, client_secret, refresh_token), instead of the variables. */
+    credentialsFile: string | undefined;
     /** `projects/<project>/topics/<topic>` that `users.watch` publishes to. */
     pubsubTopic: string | undefined;
     /** Who may push: the OIDC audience and service account (or the shared GMAIL_PUSH_TOKEN). */
@@ -267,6 +270,7 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
     secrets: Object.fromEntries(SECRET_VARIABLES.map((k) => [k, e[k]])) as Config['secrets'],
     gmail: {
       clientId: e.GMAIL_CLIENT_ID?.trim() || undefined,
+      credentialsFile: e.GMAIL_CREDENTIALS_FILE,
       pubsubTopic: e.GMAIL_PUBSUB_TOPIC,
       push: { audience: e.GMAIL_PUSH_AUDIENCE, serviceAccount: e.GMAIL_PUSH_SERVICE_ACCOUNT },
       teamDomains: e.TEAM_DOMAINS,

@@ -8,8 +8,14 @@
  *   …  running.pushed(change)                     // from POST /webhooks/gmail
  *   await running.stop();
  */
+import { readFileSync } from 'node:fs';
 import type Database from 'better-sqlite3';
-import { createGmailPort, type MailPort } from '../adapters/gmail/mail-port.js';
+import { z } from 'zod';
+import {
+  createGmailPort,
+  type GmailCredentials,
+  type MailPort,
+} from '../adapters/gmail/mail-port.js';
 import { createGoogleSheetPort } from '../adapters/sheets/index.js';
 import type { Config } from '../config.js';
 import { loadCampaigns } from '../config-files/campaigns.js';
@@ -31,9 +37,47 @@ const PUBLIC_DOMAINS = new Set(['gmail.com', 'googlemail.com', 'outlook.com', 'h
 
 export class MailConfigError extends Error {
   constructor(missing: string[]) {
-    super(`Gmail is not configured: set ${missing.join(', ')}`);
+    super(`Gmail is not configured: ${missing.join(', ')}`);
     this.name = 'MailConfigError';
   }
+}
+
+const CredentialsFile = z.object({
+  client_id: z.string().min(1),
+  client_secret: z.string().min(1),
+  refresh_token: z.string().min(1),
+});
+
+/** The mailbox's OAuth credentials: from the variables, else from GMAIL_CREDENTIALS_FILE. */
+export function gmailCredentials(config: Config): GmailCredentials {
+  const { clientId, credentialsFile } = config.gmail;
+  const { GMAIL_CLIENT_SECRET: secret, GMAIL_REFRESH_TOKEN: refresh } = config.secrets;
+  if (clientId && secret && refresh)
+    return { clientId, clientSecret: secret, refreshToken: refresh };
+  if (credentialsFile) {
+    let parsed: z.infer<typeof CredentialsFile>;
+    try {
+      parsed = CredentialsFile.parse(JSON.parse(readFileSync(credentialsFile, 'utf8')));
+    } catch (error) {
+      // Never echo the file: it holds the refresh token.
+      const why =
+        error instanceof z.ZodError
+          ? 'needs client_id, client_secret and refresh_token'
+          : (error as Error).message.replace(/\{.*$/s, '');
+      throw new MailConfigError([`GMAIL_CREDENTIALS_FILE (${credentialsFile}) ${why}`]);
+    }
+    return {
+      clientId: parsed.client_id,
+      clientSecret: parsed.client_secret,
+      refreshToken: parsed.refresh_token,
+    };
+  }
+  throw new MailConfigError([
+    ...(clientId ? [] : ['GMAIL_CLIENT_ID']),
+    ...(secret ? [] : ['GMAIL_CLIENT_SECRET']),
+    ...(refresh ? [] : ['GMAIL_REFRESH_TOKEN']),
+    '(or GMAIL_CREDENTIALS_FILE)',
+  ]);
 }
 
 export function createMail(deps: {
@@ -47,21 +91,10 @@ export function createMail(deps: {
   mail?: MailPort;
 }) {
   const { config } = deps;
-  const secrets = config.secrets;
-  const missing = [
-    ...(config.gmail.clientId ? [] : ['GMAIL_CLIENT_ID']),
-    ...(secrets.GMAIL_CLIENT_SECRET ? [] : ['GMAIL_CLIENT_SECRET']),
-    ...(secrets.GMAIL_REFRESH_TOKEN ? [] : ['GMAIL_REFRESH_TOKEN']),
-  ];
-  if (!deps.mail && missing.length > 0) throw new MailConfigError(missing);
   const mail =
     deps.mail ??
     createGmailPort({
-      credentials: {
-        clientId: config.gmail.clientId ?? '',
-        clientSecret: secrets.GMAIL_CLIENT_SECRET ?? '',
-        refreshToken: secrets.GMAIL_REFRESH_TOKEN ?? '',
-      },
+      credentials: gmailCredentials(config),
       ...(config.endpoints.googleApiUrl ? { rootUrl: config.endpoints.googleApiUrl } : {}),
       ...(config.endpoints.googleTokenUrl ? { tokenUrl: config.endpoints.googleTokenUrl } : {}),
     });
