@@ -1,0 +1,10 @@
+export { type GmailPushDeps, gmailPushRoutes, type MailboxChange } from './gmail.js';
+export {
+  createPushVerifier,
+  PushAuthConfigError,
+  type PushAuthResult,
+  type PushCredentials,
+  type PushVerifier,
+  type PushVerifierOptions,
+  pushVerifierFromConfig,
+} from './push-auth.js';
