@@ -148,7 +148,15 @@ export function readEmail(email: string): Reading {
 }
 
 export interface Decision {
-  kind: 'opening' | 'counter' | 'agreement' | 'follow_up' | 'decline' | 'holding' | 'answer';
+  kind:
+    | 'opening'
+    | 'counter'
+    | 'agreement'
+    | 'follow_up'
+    | 'decline'
+    | 'farewell'
+    | 'holding'
+    | 'answer';
   offer_cents?: number | null;
   influencer_name?: string;
   deliverables?: Array<string | { type: string; quantity?: number }>;
@@ -181,10 +189,13 @@ export function writeEmail(decision: Decision): Draft {
     agreement: `Wonderful, we are agreed at ${offer} for ${what}. Payment terms: ${decision.payment_terms ?? 'as set out in our agreement'}. Next, we will send over the brief and the agreement to sign.`,
     follow_up: `Just following up on our offer of ${offer} for ${what}. Let us know if you have any questions.`,
     decline: `Thank you for taking the time to talk with us. Unfortunately we cannot make the numbers work for this campaign, but we would love to stay in touch for future opportunities.`,
+    farewell: `Thank you for letting us know, and for considering it. We understand, and we hope to work together another time.`,
     holding: `Thanks for your message. I am checking a couple of details with the team and will get back to you shortly.`,
     answer: `Good question. For ${what}, our offer${offer ? ` of ${offer}` : ''} stands, and I am happy to share the brief so you can see exactly what is involved.`,
   };
-  const body = `Hi ${first},\n\n${lines[decision.kind].replace(/ null\./, '.')}\n\n${sign}`;
+  // An unknown kind still gets a courteous email: the agent's gate, not this model, judges it.
+  const line = lines[decision.kind] ?? 'Thank you for your message; we will be in touch shortly.';
+  const body = `Hi ${first},\n\n${line.replace(/ null\./, '.')}\n\n${sign}`;
   const subject = decision.subject
     ? /^re:/i.test(decision.subject)
       ? decision.subject
