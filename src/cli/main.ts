@@ -3,6 +3,7 @@ import { type Command, CommandError } from './command.js';
 /** The `negotiator` command: a thin dispatcher over the subcommands in ./commands. */
 import { runAudit } from './commands/audit.js';
 import { runCheckConfig } from './commands/check-config.js';
+import { runCheckDraft } from './commands/check-draft.js';
 import { runExplainPrice } from './commands/explain-price.js';
 import { runMigrate } from './commands/migrate.js';
 import { runParseEmail } from './commands/parse-email.js';
@@ -15,6 +16,7 @@ const COMMANDS: Command[] = [
   runCheckConfig,
   runSandbox,
   runParseEmail,
+  runCheckDraft,
 ];
 
 function help(): string {
