@@ -116,6 +116,9 @@ export function createMailStore(sqlite: Database.Database, mailbox: string) {
     rfc822_message_id as rfc822MessageId, references_chain as referencesChain, state,
     offer_cents as offerCents, ask_cents as askCents, at
     from emails where gmail_message_id = ?`);
+  const updateAsk = sqlite.prepare(
+    "update emails set ask_cents = ? where gmail_message_id = ? and direction = 'in'",
+  );
   const selectFirstInbound = sqlite.prepare(`select min(at) as at from emails
     where negotiation_id = ? and direction = 'in'`);
   const selectNegotiation = sqlite.prepare(`select id, status, influencer_email as influencerEmail,
@@ -183,6 +186,10 @@ export function createMailStore(sqlite: Database.Database, mailbox: string) {
     thread: (threadId: string): EmailRecord[] => selectThread.all(threadId) as EmailRecord[],
     email: (gmailMessageId: string): EmailRecord | null =>
       (selectEmail.get(gmailMessageId) as EmailRecord | undefined) ?? null,
+    /** The fee an inbound email asked for, once it was read (DATA-03). */
+    setAsk(gmailMessageId: string, askCents: number | null): void {
+      updateAsk.run(askCents, gmailMessageId);
+    },
     /** When the negotiation's first influencer email arrived (null before any). */
     firstInboundAt: (negotiationId: string): number | null =>
       (selectFirstInbound.get(negotiationId) as { at: number | null }).at,

@@ -1,0 +1,132 @@
+/**
+ * The classifyReply effect end to end on the durable runtime: the stored reply is read by the
+ * real @anthropic-ai/sdk against the sandbox model, and the negotiation moves on its reading.
+ */
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { createModelPort } from '../../src/adapters/anthropic/index.js';
+import { createMailStore, type MailStore } from '../../src/db/mail-store.js';
+import { createClassifyHandler } from '../../src/llm/classify.js';
+import { systemClock } from '../../src/runtime/clock.js';
+import { startAnthropicEmulator } from '../../src/sandbox/anthropic/emulator.js';
+import { adversarial } from '../../src/sandbox/anthropic/scripted-model.js';
+import { negotiationInput } from '../support/negotiation.js';
+import { startRuntime, tempDatabasePath } from '../support/runtime.js';
+
+let emulator: Awaited<ReturnType<typeof startAnthropicEmulator>>;
+let runtime: ReturnType<typeof startRuntime>;
+let store: MailStore;
+let n = 0;
+
+beforeAll(async () => {
+  emulator = await startAnthropicEmulator();
+  const port = createModelPort({ apiKey: emulator.apiKey, baseURL: emulator.url });
+  const path = tempDatabasePath();
+  // The store is created on the runtime's database, after it: the handler reads it lazily.
+  runtime = startRuntime({
+    path,
+    clock: systemClock,
+    handlers: {
+      classifyReply: createClassifyHandler({
+        port,
+        model: 'claude-sandbox-haiku',
+        reply: (id) => {
+          const email = store.email(id);
+          return email
+            ? {
+                from: email.from,
+                subject: email.subject,
+                text: email.latestReply ?? email.bodyText,
+              }
+            : null;
+        },
+        recordAsk: (id, cents) => store.setAsk(id, cents),
+      }),
+    },
+    outbox: { baseDelayMs: 10, maxDelayMs: 50 },
+  });
+  store = createMailStore(runtime.database.sqlite, 'team@brand.test');
+  runtime.start();
+});
+afterAll(async () => {
+  await runtime?.close();
+  await emulator?.close();
+});
+beforeEach(() => emulator.reset());
+
+/** A negotiation whose influencer just replied with `text` (offer on record: $1,000). */
+function replied(text: string) {
+  n += 1;
+  const id = `neg_c${n}`;
+  const threadId = `thread-c${n}`;
+  runtime.create({
+    id,
+    threadId,
+    influencer: { email: 'ada@creators.test', name: 'Ada', handle: '@ada', platform: 'instagram' },
+    input: negotiationInput({ negotiationId: id, initialOfferCents: 100_000 }),
+  });
+  store.recordEmail({
+    gmailMessageId: `g${n}`,
+    threadId,
+    negotiationId: id,
+    direction: 'in',
+    from: 'ada@creators.test',
+    to: 'team@brand.test',
+    cc: null,
+    subject: 'Re: collab',
+    bodyText: text,
+    latestReply: text,
+    rfc822MessageId: `<g${n}@creators.test>`,
+    referencesChain: null,
+    state: null,
+    offerCents: null,
+    askCents: null,
+    at: Date.now(),
+  });
+  runtime.dispatch(
+    id,
+    { type: 'REPLY_RECEIVED', messageId: `g${n}` },
+    { dedupeKey: `gmail:g${n}` },
+  );
+  return { id, messageId: `g${n}` };
+}
+
+const state = (id: string) =>
+  (
+    runtime.database.sqlite.prepare('select state from negotiations where id = ?').get(id) as {
+      state: string;
+    }
+  ).state;
+const event = (id: string, type: string) =>
+  runtime.database.sqlite
+    .prepare('select event_json as e from transitions where negotiation_id = ? and event_type = ?')
+    .get(id, type) as { e: string } | undefined;
+
+describe('classifyReply', () => {
+  it('reads a counter, keeps the ask on the email, and the negotiation drafts a counter', async () => {
+    const { id, messageId } = replied('Thanks! My rate for the reel is $1,300.');
+    await vi.waitFor(() => expect(event(id, 'REPLY_CLASSIFIED')).toBeDefined());
+    expect(JSON.parse(event(id, 'REPLY_CLASSIFIED')?.e ?? '{}')).toMatchObject({
+      intent: 'counter',
+      proposedRateCents: 130_000,
+    });
+    expect(store.email(messageId)?.askCents).toBe(130_000);
+    expect(state(id)).toBe('drafting');
+    // The model saw the email as delimited data and none of our numbers.
+    const request = JSON.stringify(emulator.calls().at(-1)?.body);
+    expect(request).toContain('<email from=\\"ada@creators.test\\"');
+    expect(request).not.toMatch(/150000|100000|1,500|1,000|floor|ceiling/i);
+  });
+
+  it('hands a reply the model refuses to read to people', async () => {
+    emulator.override(adversarial.refusal());
+    const { id } = replied('Something the model will not read.');
+    await vi.waitFor(() => expect(event(id, 'CLASSIFICATION_FAILED')).toBeDefined());
+    expect(state(id)).toBe('escalated');
+  });
+
+  it('flags legal language for people', async () => {
+    const { id } = replied('Our lawyer will send the contract with an exclusivity clause.');
+    await vi.waitFor(() => expect(event(id, 'REPLY_CLASSIFIED')).toBeDefined());
+    expect(state(id)).toBe('escalated');
+  });
+});
