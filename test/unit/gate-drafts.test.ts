@@ -221,6 +221,21 @@ const ROWS: Row[] = [
     ['commitment'],
   ],
   [
+    'a hope of future work leaves the door open and promises nothing',
+    `Hi Maya, $1,500 for ${OK}. We'd love to stay in touch for future opportunities.${SIGN}`,
+    [],
+  ],
+  [
+    'hoping for more campaigns is still a wish',
+    `Hi Maya, $1,500 for ${OK}. We hope this leads to more campaigns together.${SIGN}`,
+    [],
+  ],
+  [
+    'a hope that commits is a promise',
+    `Hi Maya, $1,500 for ${OK}. We hope you know we will give you future campaigns.${SIGN}`,
+    ['commitment'],
+  ],
+  [
     'ambassador',
     `Hi Maya, $1,500 for ${OK}, and we see you as a brand ambassador.${SIGN}`,
     ['commitment'],

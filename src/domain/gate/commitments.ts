@@ -72,6 +72,29 @@ const PATTERNS: Record<CommitmentKind, RegExp[]> = {
   ],
 };
 
+const HOPE =
+  /\b(?:hope|hoping|would\s+love|we'd\s+love|love\s+to|stay\s+in\s+touch|keep\s+(?:you|each\s+other)\s+in\s+mind|might|may|perhaps|maybe|down\s+the\s+line|if\s+(?:something|anything|an?\s+\w+)\s+(?:comes\s+up|fits))\b/i;
+/** "Future" wording that only promises, never "more campaigns" said as a wish. */
+const WISHABLE = /^(?:future|more|additional|further|another|next)\b/i;
+
+/**
+ * "We'd love to stay in touch for future opportunities" leaves the door open (the playbook asks
+ * for it) and promises nothing; "there will be future campaigns for you" is a promise. Only
+ * future-work phrases can be softened this way: an ambassadorship or a retainer never is.
+ */
+function isMereHope(kind: CommitmentKind, text: string, start: number, end: number): boolean {
+  if (kind !== 'future_deals' || !WISHABLE.test(text.slice(start, end))) return false;
+  const from =
+    Math.max(
+      text.lastIndexOf('.', start),
+      text.lastIndexOf('!', start),
+      text.lastIndexOf('\n', start),
+    ) + 1;
+  const rest = text.slice(end).search(/[.!?\n]/);
+  const sentence = text.slice(from, rest < 0 ? text.length : end + rest);
+  return HOPE.test(sentence) && !/\b(?:will|guarantee|promise|commit|lined\s+up)\b/i.test(sentence);
+}
+
 /** Every commitment in `text` that is not refused, of a kind not in `allowed`. */
 export function findCommitments(
   text: string,
@@ -87,7 +110,7 @@ export function findCommitments(
         if (found.some((f) => f.start < end && start < f.end)) continue;
         // "views aren't guaranteed" carries its refusal inside the match.
         const innerRefusal = kind === 'guarantee' && /\b(?:not|never|no)\b|n't\b/i.test(m[0]);
-        if (!innerRefusal && !isRefused(text, start, end)) {
+        if (!innerRefusal && !isRefused(text, start, end) && !isMereHope(kind, text, start, end)) {
           found.push({ kind, text: m[0], start, end });
         }
       }
