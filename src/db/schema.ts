@@ -206,3 +206,25 @@ export const gmailMessages = sqliteTable(
     ),
   ],
 );
+
+/** Every model call an effect made (issue: cost metering): tokens and cost per negotiation. */
+export const modelCalls = sqliteTable(
+  'model_calls',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    negotiationId: text('negotiation_id').references(() => negotiations.id),
+    effectKey: text('effect_key'),
+    purpose: text('purpose', { enum: ['reading', 'writing'] }).notNull(),
+    model: text('model').notNull(),
+    outcome: text('outcome').notNull(),
+    inputTokens: integer('input_tokens').notNull(),
+    outputTokens: integer('output_tokens').notNull(),
+    cacheReadTokens: integer('cache_read_tokens').notNull(),
+    cacheWriteTokens: integer('cache_write_tokens').notNull(),
+    /** Integer micro-dollars; null when the price table has no entry for the model. */
+    costMicros: integer('cost_micros'),
+    durationMs: integer('duration_ms').notNull(),
+    at: integer('at').notNull(),
+  },
+  (t) => [index('model_calls_negotiation_idx').on(t.negotiationId, t.at)],
+);

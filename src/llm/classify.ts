@@ -5,7 +5,8 @@
  * Transport failures are thrown as they come (retryable or permanent) for the outbox to handle.
  */
 import type { OutboxEffect } from '../../machines/negotiation/index.js';
-import type { ModelPort } from '../adapters/anthropic/index.js';
+import type { ModelPort, ModelResult } from '../adapters/anthropic/index.js';
+import type { ModelCallRow } from '../db/model-call-store.js';
 import type { EffectHandler } from '../runtime/outbox-worker.js';
 import { READING_INSTRUCTIONS, readingEvent, readingRequest, readingSchema } from './reading.js';
 
@@ -25,10 +26,13 @@ export function createClassifyHandler(deps: {
   reply: (gmailMessageId: string) => StoredReply | null;
   /** Keeps the ask the reading found on the stored email. */
   recordAsk?: (gmailMessageId: string, askCents: number | null) => void;
+  /** Cost metering: every call's tokens and cost, for the negotiation. */
+  recordCall?: (row: ModelCallRow) => void;
+  now?: () => number;
   maxTokens?: number;
 }): EffectHandler<ClassifyEffect> {
   return {
-    async run(effect) {
+    async run(effect, ctx) {
       const reply = deps.reply(effect.messageId);
       if (!reply)
         return {
@@ -46,6 +50,7 @@ export function createClassifyHandler(deps: {
         maxTokens: deps.maxTokens ?? 1024,
         purpose: 'reading',
       });
+      deps.recordCall?.(callRow(ctx.negotiationId, effect.key, 'reading', result, deps.now));
       if (!result.ok)
         return {
           event: {
@@ -66,5 +71,29 @@ export function createClassifyHandler(deps: {
       );
       return { event, result: { usage: result.usage, costMicros: result.costMicros } };
     },
+  };
+}
+
+/** One model call as the cost ledger keeps it. */
+export function callRow(
+  negotiationId: string,
+  effectKey: string,
+  purpose: 'reading' | 'writing',
+  result: ModelResult<unknown>,
+  now: () => number = Date.now,
+): ModelCallRow {
+  return {
+    negotiationId,
+    effectKey,
+    purpose,
+    model: result.model,
+    outcome: result.ok ? 'ok' : result.kind,
+    inputTokens: result.usage.inputTokens,
+    outputTokens: result.usage.outputTokens,
+    cacheReadTokens: result.usage.cacheReadTokens,
+    cacheWriteTokens: result.usage.cacheWriteTokens,
+    costMicros: result.costMicros,
+    durationMs: result.durationMs,
+    at: now(),
   };
 }

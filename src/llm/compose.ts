@@ -6,6 +6,7 @@
  */
 import type { DraftPurpose, OutboxEffect } from '../../machines/negotiation/index.js';
 import type { ModelPort } from '../adapters/anthropic/index.js';
+import type { ModelCallRow } from '../db/model-call-store.js';
 import {
   checkDraft,
   type GateDecision,
@@ -13,6 +14,7 @@ import {
 } from '../domain/gate/index.js';
 import { type Deliverable, parsePlatform } from '../domain/pricing/deliverables.js';
 import type { EffectHandler } from '../runtime/outbox-worker.js';
+import { callRow } from './classify.js';
 import {
   type KnowledgeBase,
   renderKnowledgeBase,
@@ -61,6 +63,9 @@ export function createComposeHandler(deps: {
   knowledgeBase: () => KnowledgeBase;
   facts: (negotiationId: string) => NegotiationFacts | null;
   senderName: string;
+  /** Cost metering: every call's tokens and cost, for the negotiation. */
+  recordCall?: (row: ModelCallRow) => void;
+  now?: () => number;
   maxTokens?: number;
 }): EffectHandler<ComposeEffect> {
   function gateDecision(effect: ComposeEffect, facts: NegotiationFacts): GateDecision {
@@ -126,6 +131,7 @@ export function createComposeHandler(deps: {
           purpose: 'writing',
         });
         usages.push({ usage: result.usage, costMicros: result.costMicros });
+        deps.recordCall?.(callRow(ctx.negotiationId, effect.key, 'writing', result, deps.now));
         if (!result.ok) {
           feedback = [`the model did not write a usable draft (${result.kind}): ${result.detail}`];
           continue;

@@ -4,8 +4,12 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createModelPort } from '../../src/adapters/anthropic/index.js';
+import { loadModelPrices } from '../../src/config-files/model-prices.js';
+import { queryAudit } from '../../src/db/audit-queries.js';
 import { createMailStore, type MailStore } from '../../src/db/mail-store.js';
+import { createModelCallStore, type ModelCallStore } from '../../src/db/model-call-store.js';
 import { createClassifyHandler } from '../../src/llm/classify.js';
+import { resolveFromRoot } from '../../src/paths.js';
 import { systemClock } from '../../src/runtime/clock.js';
 import { startAnthropicEmulator } from '../../src/sandbox/anthropic/emulator.js';
 import { adversarial } from '../../src/sandbox/anthropic/scripted-model.js';
@@ -15,11 +19,16 @@ import { startRuntime, tempDatabasePath } from '../support/runtime.js';
 let emulator: Awaited<ReturnType<typeof startAnthropicEmulator>>;
 let runtime: ReturnType<typeof startRuntime>;
 let store: MailStore;
+let calls: ModelCallStore;
 let n = 0;
 
 beforeAll(async () => {
   emulator = await startAnthropicEmulator();
-  const port = createModelPort({ apiKey: emulator.apiKey, baseURL: emulator.url });
+  const port = createModelPort({
+    apiKey: emulator.apiKey,
+    baseURL: emulator.url,
+    prices: loadModelPrices(resolveFromRoot('config')),
+  });
   const path = tempDatabasePath();
   // The store is created on the runtime's database, after it: the handler reads it lazily.
   runtime = startRuntime({
@@ -40,11 +49,13 @@ beforeAll(async () => {
             : null;
         },
         recordAsk: (id, cents) => store.setAsk(id, cents),
+        recordCall: (row) => calls.record(row),
       }),
     },
     outbox: { baseDelayMs: 10, maxDelayMs: 50 },
   });
   store = createMailStore(runtime.database.sqlite, 'team@brand.test');
+  calls = createModelCallStore(runtime.database.sqlite);
   runtime.start();
 });
 afterAll(async () => {
@@ -115,6 +126,15 @@ describe('classifyReply', () => {
     const request = JSON.stringify(emulator.calls().at(-1)?.body);
     expect(request).toContain('<email from=\\"ada@creators.test\\"');
     expect(request).not.toMatch(/150000|100000|1,500|1,000|floor|ceiling/i);
+    // Cost metering: the call's tokens and price, per negotiation, and in the audit trail.
+    const totals = calls.totals(id);
+    expect(totals).toMatchObject({ calls: 1, unpriced: 0 });
+    expect(totals.inputTokens).toBeGreaterThan(0);
+    expect(totals.costMicros).toBeGreaterThan(0);
+    const audit = queryAudit(runtime.database.sqlite, { influencer: 'ada', limit: 1000 });
+    expect(audit.find((r) => r.negotiationId === id && r.kind === 'model')?.what).toBe(
+      'reading claude-sandbox-haiku',
+    );
   });
 
   it('hands a reply the model refuses to read to people', async () => {

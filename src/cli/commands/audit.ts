@@ -1,7 +1,7 @@
 /** `negotiator audit`: what happened, to whom, when — transitions and emails. */
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../../config.js';
-import { type AuditRow, queryAudit } from '../../db/audit-queries.js';
+import { type AuditRow, queryAudit, queryCosts } from '../../db/audit-queries.js';
 import { openMigratedDatabase } from '../../db/open.js';
 import { parseDuration } from '../../domain/duration.js';
 import { formatCents } from '../../domain/money.js';
@@ -64,6 +64,19 @@ export const runAudit: Command = {
           ? rows.map((r) => JSON.stringify(snakeCase(r))).join('\n') + (rows.length ? '\n' : '')
           : table(rows),
       );
+      // Model cost per negotiation (only in the human view: JSON lines stay one kind of record).
+      const costs = values.json
+        ? []
+        : queryCosts(sqlite, { influencer: values.influencer, campaign: values.campaign });
+      if (costs.length > 0)
+        io.stdout.write(
+          `\nmodel cost per negotiation:\n${costs
+            .map(
+              (c) =>
+                `  ${c.negotiationId}  ${c.influencer}  ${c.calls} call(s)  $${(c.costMicros / 1_000_000).toFixed(4)}${c.unpriced ? ` (+${c.unpriced} unpriced)` : ''}`,
+            )
+            .join('\n')}\n`,
+        );
     } finally {
       close();
     }
@@ -108,8 +121,8 @@ function table(rows: AuditRow[]): string {
     new Date(r.at).toISOString().replace('T', ' ').slice(0, 19),
     r.negotiationId,
     r.influencer,
-    r.kind === 'email' ? `email ${r.what}` : r.what,
-    r.kind === 'email' ? (r.toState ?? '') : `${r.fromState} → ${r.toState}`,
+    r.kind === 'email' ? `email ${r.what}` : r.kind === 'model' ? `model ${r.what}` : r.what,
+    r.kind === 'transition' ? `${r.fromState} → ${r.toState}` : (r.toState ?? ''),
     [
       money(r.offerCents) && `offer ${money(r.offerCents)}`,
       money(r.askCents) && `ask ${money(r.askCents)}`,
