@@ -4,7 +4,7 @@
  * failures as feedback, and a draft that still fails becomes DRAFT_FAILED — the negotiation then
  * goes to people (validation_failed). Only a draft that passed the gate becomes DRAFT_READY.
  */
-import type { DraftPurpose, OutboxEffect } from '../../machines/negotiation/index.js';
+import type { OutboxEffect } from '../../machines/negotiation/index.js';
 import type { ModelPort } from '../adapters/anthropic/index.js';
 import type { ModelCallRow } from '../db/model-call-store.js';
 import {
@@ -44,18 +44,6 @@ export interface NegotiationFacts {
   conversation: ConversationEntry[];
 }
 
-/** The gate's name for each kind of draft the machine asks for. */
-const GATE_PURPOSE: Record<DraftPurpose, GatePurpose> = {
-  opening: 'opening',
-  counter: 'counter',
-  answer: 'answer',
-  agreement: 'agreement',
-  follow_up: 'follow_up',
-  decline: 'decline',
-  farewell: 'decline',
-  human: 'answer',
-};
-
 export function createComposeHandler(deps: {
   port: ModelPort;
   /** ANTHROPIC_WRITING_MODEL. */
@@ -69,7 +57,8 @@ export function createComposeHandler(deps: {
   maxTokens?: number;
 }): EffectHandler<ComposeEffect> {
   function gateDecision(effect: ComposeEffect, facts: NegotiationFacts): GateDecision {
-    const purpose = GATE_PURPOSE[effect.purpose];
+    // The gate's purposes are the knowledge base's stages: farewell reads as decline, human as answer.
+    const purpose: GatePurpose = STAGE_FOR_PURPOSE[effect.purpose];
     return {
       purpose,
       ...(effect.offerCents !== null ? { offerCents: effect.offerCents } : {}),

@@ -1,23 +1,8 @@
-/** `negotiator check-draft`, run as a real child process from source. */
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { projectRoot } from '../../src/paths.js';
-
-function negotiator(args: string[]) {
-  const result = spawnSync(
-    process.execPath,
-    ['--import', 'tsx', join('src', 'cli', 'main.ts'), ...args],
-    {
-      cwd: projectRoot(),
-      encoding: 'utf8',
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' },
-    },
-  );
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
+import { negotiator } from '../support/cli.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'negotiator-check-draft-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));

@@ -1,23 +1,9 @@
-/** The `negotiator` command, run as a real child process from source. */
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { projectRoot } from '../../src/paths.js';
-
-function negotiator(args: string[], env: Record<string, string> = {}) {
-  const result = spawnSync(
-    process.execPath,
-    ['--import', 'tsx', join('src', 'cli', 'main.ts'), ...args],
-    {
-      cwd: projectRoot(),
-      encoding: 'utf8',
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
-    },
-  );
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
+import { negotiator } from '../support/cli.js';
 
 const EXAMPLE = [
   'explain-price',

@@ -1,5 +1,4 @@
 /** `negotiator explain-price`: the pricing decision and its reasons, for any inputs. */
-import { parseArgs } from 'node:util';
 import { loadConfig } from '../../config.js';
 import { loadEscalationPolicy } from '../../config-files/escalation.js';
 import { loadRateCard } from '../../config-files/rate-card.js';
@@ -11,7 +10,7 @@ import {
   parsePlatform,
   toBps,
 } from '../../domain/pricing/index.js';
-import { type Command, CommandError } from '../command.js';
+import { type Command, CommandError, parseOptions } from '../command.js';
 
 const USAGE = `Usage: negotiator explain-price --views N --platform P --deliverables TYPE:QTY[,...] [options]
 
@@ -49,12 +48,7 @@ export const runExplainPrice: Command = {
   summary: 'print the pricing decision and its reasons ("why did the agent offer $X?")',
   usage: USAGE,
   async run(args, io) {
-    let values: ReturnType<typeof parseArgs<{ args: string[]; options: typeof OPTIONS }>>['values'];
-    try {
-      values = parseArgs({ args, options: OPTIONS, strict: true, allowPositionals: false }).values;
-    } catch (error) {
-      throw new CommandError((error as Error).message);
-    }
+    const { values } = parseOptions(args, OPTIONS);
     const errors: string[] = [];
     const money = (name: string, text: string | undefined) => {
       if (text === undefined) return undefined;

@@ -1,6 +1,5 @@
-import { parseArgs } from 'node:util';
 import { startSandbox } from '../../sandbox/index.js';
-import { type Command, CommandError } from '../command.js';
+import { type Command, parseOptions, wholeOption } from '../command.js';
 
 const USAGE = `Usage: negotiator sandbox [options]
 
@@ -28,28 +27,15 @@ const OPTIONS = {
 
 const shellQuote = (value: string) => `'${value.replace(/'/g, `'\\''`)}'`;
 
-function whole(name: string, text: string | undefined, min: number, max: number) {
-  if (text === undefined) return undefined;
-  const n = Number(text);
-  if (!/^\d+$/.test(text.trim()) || n < min || n > max)
-    throw new CommandError(`--${name} must be a whole number from ${min} to ${max}`);
-  return n;
-}
-
 export const runSandbox: Command = {
   name: 'sandbox',
   summary: 'run local emulators of every external service and print the environment for them',
   usage: USAGE,
   async run(args, io) {
-    let values: ReturnType<typeof parseArgs<{ args: string[]; options: typeof OPTIONS }>>['values'];
-    try {
-      values = parseArgs({ args, options: OPTIONS, strict: true, allowPositionals: false }).values;
-    } catch (error) {
-      throw new CommandError((error as Error).message);
-    }
-    const servicePort = whole('service-port', values['service-port'], 1, 65_535);
-    const controlPort = whole('control-port', values['control-port'], 0, 65_535);
-    const seed = whole('seed', values.seed, 0, 2 ** 32 - 1);
+    const { values } = parseOptions(args, OPTIONS);
+    const servicePort = wholeOption('service-port', values['service-port'], 1, 65_535);
+    const controlPort = wholeOption('control-port', values['control-port'], 0, 65_535);
+    const seed = wholeOption('seed', values.seed, 0, 2 ** 32 - 1);
     const sandbox = await startSandbox({
       ...(servicePort === undefined ? {} : { servicePort }),
       ...(controlPort ? { ports: { control: controlPort } } : {}),
