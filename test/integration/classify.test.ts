@@ -101,12 +101,13 @@ function replied(text: string) {
   return { id, messageId: `g${n}` };
 }
 
-const state = (id: string) =>
+/** Where the negotiation went on that event (later effects, unhandled here, may move it on). */
+const stateAfter = (id: string, type: string) =>
   (
-    runtime.database.sqlite.prepare('select state from negotiations where id = ?').get(id) as {
-      state: string;
-    }
-  ).state;
+    runtime.database.sqlite
+      .prepare('select to_state as s from transitions where negotiation_id = ? and event_type = ?')
+      .get(id, type) as { s: string } | undefined
+  )?.s;
 const event = (id: string, type: string) =>
   runtime.database.sqlite
     .prepare('select event_json as e from transitions where negotiation_id = ? and event_type = ?')
@@ -121,7 +122,7 @@ describe('classifyReply', () => {
       proposedRateCents: 130_000,
     });
     expect(store.email(messageId)?.askCents).toBe(130_000);
-    expect(state(id)).toBe('drafting');
+    expect(stateAfter(id, 'REPLY_CLASSIFIED')).toBe('drafting');
     // The model saw the email as delimited data and none of our numbers.
     const request = JSON.stringify(emulator.calls().at(-1)?.body);
     expect(request).toContain('<email from=\\"ada@creators.test\\"');
@@ -141,12 +142,12 @@ describe('classifyReply', () => {
     emulator.override(adversarial.refusal());
     const { id } = replied('Something the model will not read.');
     await vi.waitFor(() => expect(event(id, 'CLASSIFICATION_FAILED')).toBeDefined());
-    expect(state(id)).toBe('escalated');
+    expect(stateAfter(id, 'CLASSIFICATION_FAILED')).toBe('escalated');
   });
 
   it('flags legal language for people', async () => {
     const { id } = replied('Our lawyer will send the contract with an exclusivity clause.');
     await vi.waitFor(() => expect(event(id, 'REPLY_CLASSIFIED')).toBeDefined());
-    expect(state(id)).toBe('escalated');
+    expect(stateAfter(id, 'REPLY_CLASSIFIED')).toBe('escalated');
   });
 });
