@@ -158,6 +158,8 @@ const envSchema = z.object({
   SLACK_CHANNEL: optionalText(),
   ANTHROPIC_READING_MODEL: optionalText(),
   ANTHROPIC_WRITING_MODEL: optionalText(),
+  MODEL_TIMEOUT: duration('45s'),
+  KNOWLEDGE_BASE_DIR: path('knowledge-base'),
   SENTRY_DSN: secret({ prefix: 'http', what: 'a Sentry DSN URL' }),
   GOOGLE_API_URL: url(),
   GOOGLE_TOKEN_URL: url(),
@@ -211,7 +213,14 @@ export interface Config {
   };
   sheets: { serviceAccountFile: string | undefined; influencerSheetId: string | undefined };
   slack: { channel: string | undefined };
-  anthropic: { readingModel: string | undefined; writingModel: string | undefined };
+  anthropic: {
+    readingModel: string | undefined;
+    writingModel: string | undefined;
+    /** Per model call; below the outbox lease so a hung call fails before its effect is reclaimed. */
+    timeoutMs: number;
+  };
+  /** The team's knowledge base, read at run time. */
+  knowledgeBaseDir: string;
   /** Where each SDK sends its requests; unset means the public service (set by the sandbox). */
   endpoints: {
     googleApiUrl: string | undefined;
@@ -282,7 +291,12 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
       influencerSheetId: e.INFLUENCER_SHEET_ID,
     },
     slack: { channel: e.SLACK_CHANNEL },
-    anthropic: { readingModel: e.ANTHROPIC_READING_MODEL, writingModel: e.ANTHROPIC_WRITING_MODEL },
+    anthropic: {
+      readingModel: e.ANTHROPIC_READING_MODEL,
+      writingModel: e.ANTHROPIC_WRITING_MODEL,
+      timeoutMs: e.MODEL_TIMEOUT,
+    },
+    knowledgeBaseDir: e.KNOWLEDGE_BASE_DIR,
     endpoints: {
       googleApiUrl: e.GOOGLE_API_URL,
       googleTokenUrl: e.GOOGLE_TOKEN_URL,
