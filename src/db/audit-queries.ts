@@ -28,9 +28,10 @@ export interface AuditRow {
   requestId: string | null;
 }
 
-export function queryAudit(sqlite: Database.Database, filter: AuditFilter): AuditRow[] {
+/** Which negotiations (alias `n`) a filter selects: influencer (email, handle, name) and campaign. */
+function negotiationFilter(filter: Pick<AuditFilter, 'influencer' | 'campaign'>) {
   const where: string[] = [];
-  const params: Record<string, unknown> = { limit: filter.limit };
+  const params: Record<string, unknown> = {};
   if (filter.influencer) {
     where.push(
       `(lower(n.influencer_email) like @who or lower(coalesce(n.influencer_handle, '')) like @who or lower(coalesce(n.influencer_name, '')) like @who)`,
@@ -41,6 +42,12 @@ export function queryAudit(sqlite: Database.Database, filter: AuditFilter): Audi
     where.push('n.campaign_id = @campaign');
     params.campaign = filter.campaign;
   }
+  return { where, params };
+}
+
+export function queryAudit(sqlite: Database.Database, filter: AuditFilter): AuditRow[] {
+  const { where, params } = negotiationFilter(filter);
+  params.limit = filter.limit;
   if (filter.from !== undefined) {
     where.push('x.at >= @from');
     params.from = filter.from;
@@ -93,18 +100,7 @@ export function queryCosts(
   costMicros: number;
   unpriced: number;
 }> {
-  const where: string[] = [];
-  const params: Record<string, unknown> = {};
-  if (filter.influencer) {
-    where.push(
-      `(lower(n.influencer_email) like @who or lower(coalesce(n.influencer_handle, '')) like @who or lower(coalesce(n.influencer_name, '')) like @who)`,
-    );
-    params.who = `%${filter.influencer.toLowerCase()}%`;
-  }
-  if (filter.campaign) {
-    where.push('n.campaign_id = @campaign');
-    params.campaign = filter.campaign;
-  }
+  const { where, params } = negotiationFilter(filter);
   return sqlite
     .prepare(
       `select n.id as negotiationId, n.influencer_email as influencer, count(*) as calls,

@@ -1,6 +1,6 @@
 /** `negotiator check-draft FILE`: runs the validation gate on a draft, to test knowledge-base edits. */
 import { readFileSync, statSync } from 'node:fs';
-import { parseArgs } from 'node:util';
+import type { parseArgs } from 'node:util';
 import {
   COMMITMENT_KINDS,
   type CommitmentKind,
@@ -18,7 +18,7 @@ import {
   parseDeliverables,
   parsePlatform,
 } from '../../domain/pricing/index.js';
-import { type Command, CommandError } from '../command.js';
+import { type Command, CommandError, parseOptions } from '../command.js';
 
 const USAGE = `Usage: negotiator check-draft FILE --offer-cents N [options]
 
@@ -69,12 +69,7 @@ export const runCheckDraft: Command = {
   summary: 'run the validation gate on a draft email (exit 1 when it fails)',
   usage: USAGE,
   async run(args, io) {
-    let parsed: { values: Values; positionals: string[] };
-    try {
-      parsed = parseArgs({ args, options: OPTIONS, strict: true, allowPositionals: true });
-    } catch (error) {
-      throw new CommandError((error as Error).message);
-    }
+    const parsed = parseOptions(args, OPTIONS, true);
     const [file, ...extra] = parsed.positionals;
     if (file === undefined) throw new CommandError('expected one FILE argument');
     if (extra.length > 0)

@@ -1,6 +1,5 @@
 /** `negotiator parse-email FILE.eml`: what the agent reads from one message, for debugging. */
 import { readFileSync, statSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import {
   type EmailAddress,
   formatAddress,
@@ -8,7 +7,7 @@ import {
   type ParsedEmail,
   parseEmail,
 } from '../../domain/email/index.js';
-import { type Command, CommandError } from '../command.js';
+import { type Command, CommandError, parseOptions } from '../command.js';
 
 const USAGE = `Usage: negotiator parse-email FILE.eml [--json]
 
@@ -23,17 +22,7 @@ export const runParseEmail: Command = {
   summary: "show how the agent reads an email file: addresses, ids and the sender's latest reply",
   usage: USAGE,
   async run(args, io) {
-    let parsed: { values: { json?: boolean }; positionals: string[] };
-    try {
-      parsed = parseArgs({
-        args,
-        options: { json: { type: 'boolean', default: false } },
-        strict: true,
-        allowPositionals: true,
-      });
-    } catch (error) {
-      throw new CommandError((error as Error).message);
-    }
+    const parsed = parseOptions(args, { json: { type: 'boolean', default: false } }, true);
     const [file, ...extra] = parsed.positionals;
     if (file === undefined) throw new CommandError('expected one FILE.eml argument');
     if (extra.length > 0)

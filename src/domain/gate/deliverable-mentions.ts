@@ -5,6 +5,7 @@
  * are not offers and are ignored.
  */
 import type { Deliverable, DeliverableType } from '../pricing/deliverables.js';
+import { SMALL } from './number-words.js';
 
 const NOUNS: Record<DeliverableType, RegExp> = {
   instagram_post: /\b(?:posts?|carousels?)\b/gi,
@@ -31,23 +32,8 @@ const LABELS: Record<DeliverableType, [one: string, many: string]> = {
   youtube_short: ['YouTube Short', 'YouTube Shorts'],
 };
 
-const QUANTITIES: Record<string, number> = {
-  a: 1,
-  an: 1,
-  one: 1,
-  single: 1,
-  two: 2,
-  three: 3,
-  four: 4,
-  five: 5,
-  six: 6,
-  seven: 7,
-  eight: 8,
-  nine: 9,
-  ten: 10,
-  eleven: 11,
-  twelve: 12,
-};
+/** Counts as drafts write them: digits, or number words ("a reel", "two stories"). */
+const QUANTITIES: Readonly<Record<string, number>> = { a: 1, an: 1, single: 1, ...SMALL };
 const ADJECTIVE =
   /^(?:instagram|ig|insta|tiktok|youtube|yt|feed|in-feed|grid|static|carousel|dedicated|sponsored|branded|integrated|short|video|story|\d+-?(?:second|sec|s|minute|min))$/i;
 const PAST_WORK = /^(?:last|past|recent|previous|latest|earlier|top|best|other)$/i;

@@ -4,7 +4,8 @@
  * and "one story" never match, because the currency word is part of the pattern.
  */
 
-const SMALL: Record<string, number> = {
+/** Number words up to nineteen (also how drafts count deliverables: "two reels"). */
+export const SMALL: Readonly<Record<string, number>> = {
   zero: 0,
   one: 1,
   two: 2,
