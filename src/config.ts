@@ -2,6 +2,9 @@
  * The service's configuration (CONFIG-01): one zod schema over the environment, with `.env` file
  * support. This is the only module that reads `process.env`. Every problem is reported at once,
  * naming the variable and what is wrong, and never echoing a value (some are secrets).
+ *
+ * Longer than most files because it is the one schema over every variable: splitting it would
+ * split the only place that reads `process.env`.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { parseEnv } from 'node:util';

@@ -4,6 +4,9 @@
  * dozen ways. Pure and total: every function here returns values, never throws, and reports each
  * unreadable cell by its A1 address so a person can fix the sheet. One bad row never stops the
  * others. Cell readers live in influencer-cells.ts, A1 addresses in sheet-a1.ts.
+ *
+ * Slightly long: the table parser and the row lookup share the header map (cell readers and A1
+ * addresses are already their own files).
  */
 import {
   type Reader,

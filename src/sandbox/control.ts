@@ -3,6 +3,9 @@
  * inside the emulators and to act as the outside world (an influencer writing, Google pushing,
  * a teammate clicking in Slack, a service failing). Every body is validated; a bad one gets 400
  * with the problems and changes nothing. The README lists the routes; `GET /control` does too.
+ *
+ * Longer than most files: it is the route table of the whole sandbox, each route a few validated
+ * lines.
  */
 import { type Context, Hono } from 'hono';
 import { z } from 'zod';

@@ -16,6 +16,9 @@
  *
  * Anything else gets the simplest value the schema allows. Tests steer it with overrides that
  * transform the next scripted answer (see `adversarial`), to prove the agent's guards hold.
+ *
+ * Longer than most files: reading, writing and fitting answers to a schema make one stand-in
+ * model; each part is small.
  */
 import { formatCents, parseMoney } from '../../domain/money.js';
 import type { MessagesRequest, ScriptedReply } from './emulator.js';

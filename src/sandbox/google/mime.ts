@@ -1,6 +1,9 @@
 /**
  * Just enough RFC 2822 / MIME for the Gmail emulator: build messages, and parse raw ones into
  * Gmail's `payload` tree (headers with the sender's casing, nested parts, base64url bodies).
+ *
+ * Longer than most files: building and parsing MIME for the emulator live together; each function
+ * is short.
  */
 import { randomBytes } from 'node:crypto';
 

@@ -17,6 +17,8 @@
  * | talent-manager | manager + forward | $33, −40%/round  | ≥ $28       | Gmail, creator in Cc   |
  *
  * Asks are rounded to $50 like people quote them; reservations are exact cents.
+ *
+ * Long because it is data: ten personas with their profiles, numbers and words.
  */
 import { formatAddress } from './formats.js';
 import type { Persona } from './types.js';

@@ -2,6 +2,8 @@
  * The persona engine: scripted influencers living behind the Gmail emulator's mailbox. It watches
  * what the team sends, and each persona addressed answers in the same thread, in its own mail
  * client's format, according to its behaviour and round. Runs are reproducible for a seed.
+ *
+ * Longer than most files: one engine follows each conversation from outreach to goodbye.
  */
 import type { Cents } from '../../domain/money.js';
 import type { Mailbox, StoredMessage } from '../google/mailbox.js';

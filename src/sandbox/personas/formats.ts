@@ -3,6 +3,8 @@
  * (header-block quoting, HTML, quoted-printable, or HTML alone), iPhone Mail and a Latin-1
  * Thunderbird. Every raw message is 7-bit ASCII on the wire, so its bytes are exactly what its
  * Content-Transfer-Encoding and charset say, however the emulator stores the string.
+ *
+ * Longer than most files: each mail client's format is its own small renderer.
  */
 import {
   type Charset,

@@ -4,6 +4,8 @@
  * the open modal and its inputs — so acting on something the app never showed fails loudly. What
  * Slack does with the ack follows it: a view_submission's `response_action`, a slash command's
  * immediate answer.
+ *
+ * Longer than most files: each simulated user action builds Slack's full payload.
  */
 import { randomBytes } from 'node:crypto';
 import type { RecordedAck, SocketModeServer } from './socket-mode.js';

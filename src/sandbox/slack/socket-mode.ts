@@ -9,6 +9,8 @@
  * error — so its handle rejects with AckTimeoutError. Envelopes raised while no client is
  * connected wait for the next connection (the ack clock starts when they are sent). Pings are
  * answered by `ws` itself.
+ *
+ * Slightly long: connections, delivery and redelivery share the envelope bookkeeping.
  */
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, Server } from 'node:http';

@@ -5,6 +5,8 @@
  * `include_all_metadata`, as the real API does. Bot methods take the bot token and
  * `apps.connections.open` only the app-level token (`not_allowed_token_type` otherwise). Also
  * serves the response_urls interaction payloads carry (what Bolt's `respond()` posts to).
+ *
+ * Longer than most files: each Web API method is a small handler in one table.
  */
 import { type Context, Hono } from 'hono';
 import { createFaults, type Faults, hang } from '../faults.js';

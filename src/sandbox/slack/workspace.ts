@@ -2,6 +2,8 @@
  * The sandbox Slack workspace behind the emulator's Web API, Socket Mode server and user helpers:
  * team, users, channels with their messages, ephemeral messages, modal views, trigger_ids and
  * response_urls, with the limits and lifetimes real Slack applies to each.
+ *
+ * Longer than most files: it is the emulator's whole state, with Slack's validation rules.
  */
 import { randomBytes } from 'node:crypto';
 
