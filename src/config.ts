@@ -46,6 +46,19 @@ const duration = (fallback: string) =>
       return z.NEVER;
     });
 
+/** A duration, or `off` for a feature that can be switched off (null). */
+const durationOrOff = (fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .transform((v, ctx) => {
+      if (v.trim().toLowerCase() === 'off') return null;
+      const ms = parseDuration(v);
+      if (ms !== null && ms > 0) return ms;
+      ctx.addIssue({ code: 'custom', message: 'must be a duration such as 30m or 4h, or off' });
+      return z.NEVER;
+    });
+
 const oneOf = <const T extends readonly [string, ...string[]]>(values: T, fallback: T[number]) =>
   z
     .string()
@@ -127,6 +140,7 @@ const envSchema = z.object({
   FOLLOW_UP_DELAY: duration('48h'),
   STALE_DELAY: duration('72h'),
   APPROVAL_REMINDER_DELAY: duration('4h'),
+  HOLDING_REPLY_DELAY: durationOrOff('4h'),
   INSPECT: bool(false),
   INSPECT_PORT: int(9400, 0, 65_535),
   INSPECT_MASK: bool(true),
@@ -195,6 +209,8 @@ export interface Config {
     followUpDelayMs: number;
     staleDelayMs: number;
     approvalReminderMs: number;
+    /** Escalated and unanswered this long → a short holding reply (not in review mode); null = off. */
+    holdingReplyMs: number | null;
   };
   /** The Stately inspector relay (development only, loopback). */
   inspect: { enabled: boolean; port: number; mask: boolean };
@@ -277,6 +293,7 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
       followUpDelayMs: e.FOLLOW_UP_DELAY,
       staleDelayMs: e.STALE_DELAY,
       approvalReminderMs: e.APPROVAL_REMINDER_DELAY,
+      holdingReplyMs: e.HOLDING_REPLY_DELAY,
     },
     inspect: { enabled: e.INSPECT, port: e.INSPECT_PORT, mask: e.INSPECT_MASK },
     secrets: Object.fromEntries(SECRET_VARIABLES.map((k) => [k, e[k]])) as Config['secrets'],

@@ -28,6 +28,11 @@ export const settingsSchema = z.strictObject({
   followUpDelayMs: z.int().positive(),
   staleDelayMs: z.int().positive(),
   approvalReminderMs: z.int().positive(),
+  /**
+   * While escalated with the influencer's email unanswered, a short holding reply goes out after
+   * this long if nobody has decided (never in review mode, where people see every email); null = off.
+   */
+  holdingReplyMs: z.int().positive().nullable(),
 });
 
 export const DRAFT_PURPOSES = [
@@ -39,6 +44,7 @@ export const DRAFT_PURPOSES = [
   'decline',
   'farewell',
   'human',
+  'holding',
 ] as const;
 export type DraftPurpose = (typeof DRAFT_PURPOSES)[number];
 

@@ -10,10 +10,16 @@ import { DRAFT_PURPOSES, ESCALATION_REASONS } from './context.js';
 const key = z.string().min(1);
 const cents = z.int().min(0);
 
-export const TIMERS = ['follow_up', 'stale', 'approval_reminder'] as const;
+export const TIMERS = ['follow_up', 'stale', 'approval_reminder', 'holding_reply'] as const;
 export type TimerName = (typeof TIMERS)[number];
 
-export const NOTICES = ['stale', 'approval_reminder', 'reply_while_escalated'] as const;
+export const NOTICES = [
+  'stale',
+  'approval_reminder',
+  'reply_while_escalated',
+  'taken_over',
+  'resumed',
+] as const;
 
 export const outboxEffectSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('classifyReply'), key, messageId: z.string() }),
@@ -36,6 +42,8 @@ export const outboxEffectSchema = z.discriminatedUnion('kind', [
     offerCents: cents.nullable(),
     answering: z.string().nullable(),
   }),
+  /** Compose (purpose holding), check and send in one effect while people decide. */
+  z.strictObject({ kind: z.literal('sendHoldingReply'), key, answering: z.string() }),
   z.strictObject({
     kind: z.literal('requestApproval'),
     key,
@@ -78,7 +86,7 @@ export const timerEffectSchema = z.discriminatedUnion('kind', [
     timer: z.enum(TIMERS),
     delayMs: z.int().positive(),
     event: z.strictObject({
-      type: z.enum(['FOLLOW_UP_DUE', 'STALE_DUE', 'APPROVAL_REMINDER_DUE']),
+      type: z.enum(['FOLLOW_UP_DUE', 'STALE_DUE', 'APPROVAL_REMINDER_DUE', 'HOLDING_REPLY_DUE']),
     }),
   }),
   z.strictObject({ kind: z.literal('clearTimer'), timer: z.enum(TIMERS) }),

@@ -75,6 +75,7 @@ export const negotiationEventSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('FOLLOW_UP_DUE') }),
   z.strictObject({ type: z.literal('STALE_DUE') }),
   z.strictObject({ type: z.literal('APPROVAL_REMINDER_DUE') }),
+  z.strictObject({ type: z.literal('HOLDING_REPLY_DUE') }),
   /** A person approved a counter (or their ask) at this amount: may exceed the ceiling. */
   z.strictObject({ type: z.literal('COUNTER_APPROVED'), by, amountCents: cents }),
   z.strictObject({ type: z.literal('DECLINE_REQUESTED'), by }),

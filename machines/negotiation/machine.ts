@@ -14,6 +14,7 @@ import { not } from 'xstate';
 import { currentKey } from './actions.js';
 import { initialContext } from './context.js';
 import type { NOTICES } from './effects.js';
+import type { NegotiationEvent } from './events.js';
 import {
   type Plan,
   planForApprovedAmount,
@@ -29,8 +30,17 @@ export const negotiationMachine = negotiationSetup.createMachine({
   initial: 'initialOffer',
   on: {
     REPLY_RECEIVED: { actions: 'noteReply' },
-    HUMAN_EMAIL_SEEN: { target: '.humanControl', actions: 'personAnswered' },
-    HUMAN_TOOK_OVER: { target: '.humanControl' },
+    HUMAN_EMAIL_SEEN: {
+      target: '.humanControl',
+      actions: [
+        'personAnswered',
+        ...postNotice('taken_over', () => 'a person from the team wrote in the thread'),
+      ],
+    },
+    HUMAN_TOOK_OVER: {
+      target: '.humanControl',
+      actions: postNotice('taken_over', ({ event }) => `taken over by ${byOf(event)}`),
+    },
     PAUSED: { target: '.paused' },
     STOPPED: { target: '.stopped' },
     // An email already on its way when the agent was paused or taken over still counts.
@@ -55,7 +65,11 @@ export const negotiationMachine = negotiationSetup.createMachine({
         actions: {
           type: 'escalate',
           params: ({ event }) => ({
-            reason: 'effect_failed' as const,
+            // A reading or a draft that could not be had means the model stayed out of reach.
+            reason:
+              event.type === 'EFFECT_FAILED' && MODEL_EFFECTS.has(event.kind)
+                ? ('model_unavailable' as const)
+                : ('effect_failed' as const),
             detail: event.type === 'EFFECT_FAILED' ? `${event.kind} failed: ${event.error}` : '',
             suggestedCents: null,
           }),
@@ -320,7 +334,9 @@ export const negotiationMachine = negotiationSetup.createMachine({
       },
     },
     escalated: {
+      exit: { type: 'clearTimer', params: { timer: 'holding_reply' } },
       entry: [
+        'armHoldingReply',
         { type: 'countEffect', params: { kind: 'postEscalation' } },
         {
           type: 'declare',
@@ -382,6 +398,27 @@ export const negotiationMachine = negotiationSetup.createMachine({
           },
         ],
         HUMAN_REPLY_SUBMITTED: { target: 'sending', actions: 'takeHumanReply' },
+        HOLDING_REPLY_DUE: [
+          {
+            guard: 'hasUnanswered',
+            actions: [
+              { type: 'countEffect', params: { kind: 'sendHoldingReply' } },
+              {
+                type: 'declare',
+                params: ({ context }) => ({
+                  effect: {
+                    kind: 'sendHoldingReply',
+                    key: currentKey(context, 'sendHoldingReply'),
+                    answering: context.unansweredMessageId ?? '',
+                  },
+                }),
+              },
+            ],
+          },
+          { actions: { type: 'ignore', params: { reason: 'no email waits for an answer' } } },
+        ],
+        // The holding reply went out; the decision is still the team's.
+        EMAIL_SENT: { guard: 'isHoldingSend' },
         EFFECT_FAILED: {
           actions: {
             type: 'ignore',
@@ -405,13 +442,13 @@ export const negotiationMachine = negotiationSetup.createMachine({
           actions: { type: 'ignore', params: { reason: 'already under human control' } },
         },
         HUMAN_REPLY_SUBMITTED: { target: 'sending', actions: 'takeHumanReply' },
-        RESUMED: resumeTargets(),
+        RESUMED: resumeTargets(postNotice('resumed', ({ event }) => `resumed by ${byOf(event)}`)),
       },
     },
     paused: {
       on: {
         PAUSED: { actions: { type: 'ignore', params: { reason: 'already paused' } } },
-        RESUMED: resumeTargets(),
+        RESUMED: resumeTargets([]),
       },
     },
     stale: {
@@ -457,13 +494,22 @@ function staleResult() {
 }
 
 /** Where a paused or taken-over negotiation goes when handed back to the agent. */
-function resumeTargets() {
+function resumeTargets(actions: ReturnType<typeof postNotice>) {
   return [
-    { guard: 'hasUnanswered' as const, target: 'counterReceived' },
-    { guard: 'hasNoOffer' as const, target: 'initialOffer' },
-    { target: 'awaitingReply' },
+    { guard: 'hasUnanswered' as const, target: 'counterReceived', actions },
+    { guard: 'hasNoOffer' as const, target: 'initialOffer', actions },
+    { target: 'awaitingReply', actions },
   ];
 }
+
+/** Effects that need the model: when one is given up on, the model is what was missing. */
+const MODEL_EFFECTS: ReadonlySet<string> = new Set([
+  'classifyReply',
+  'composeEmail',
+  'sendHoldingReply',
+]);
+
+const byOf = (event: NegotiationEvent): string => ('by' in event ? event.by : 'someone');
 
 /** Reads an event's plan into the drafting state, or to people when it says escalate. */
 function actOnPlan(planOf: (args: Args) => Plan, ...extra: Array<'recordClassification'>) {

@@ -2,8 +2,16 @@
  * The negotiation machine's vocabulary: its types and its named actions and guards. Pure: actions
  * only compute context and declare effects with `emit`; the states live in machine.ts.
  */
-import { assign, emit, setup } from 'xstate';
-import { awaits, escalationPatch, newDraft, nextKey, planPatch, sentPatch } from './actions.js';
+import { assign, emit, enqueueActions, setup } from 'xstate';
+import {
+  awaits,
+  currentKey,
+  escalationPatch,
+  newDraft,
+  nextKey,
+  planPatch,
+  sentPatch,
+} from './actions.js';
 import type { NegotiationContext, NegotiationInput } from './context.js';
 import type { Effect, Emitted, TimerName } from './effects.js';
 import type { NegotiationEvent } from './events.js';
@@ -16,6 +24,7 @@ const TIMER_EVENTS = {
   follow_up: 'FOLLOW_UP_DUE',
   stale: 'STALE_DUE',
   approval_reminder: 'APPROVAL_REMINDER_DUE',
+  holding_reply: 'HOLDING_REPLY_DUE',
 } as const;
 
 /** The draft or effect key an event refers to, if any. */
@@ -53,6 +62,21 @@ export const negotiationSetup = setup({
       type: 'effect' as const,
       effect: { kind: 'clearTimer' as const, timer: params.timer },
     })),
+    /** Arms the holding reply when it is on, a reply waits for an answer and no review applies. */
+    armHoldingReply: enqueueActions(({ context, enqueue }) => {
+      const delayMs = context.settings.holdingReplyMs;
+      if (delayMs === null || context.settings.reviewMode || context.unansweredMessageId === null)
+        return;
+      enqueue.emit({
+        type: 'effect' as const,
+        effect: {
+          kind: 'setTimer' as const,
+          timer: 'holding_reply' as const,
+          delayMs,
+          event: { type: 'HOLDING_REPLY_DUE' as const },
+        },
+      });
+    }),
     applyPlan: assign(({ context }: Args, params: { plan: Plan }) =>
       planPatch(context, params.plan),
     ),
@@ -118,9 +142,14 @@ export const negotiationSetup = setup({
       const { key, counts } = nextKey(context, 'sendEmail');
       return { counts, draft: context.draft && { ...context.draft, sendKey: key } };
     }),
-    countEffect: assign(({ context }: Args, params: { kind: 'postEscalation' | 'postNotice' }) => ({
-      counts: nextKey(context, params.kind).counts,
-    })),
+    countEffect: assign(
+      (
+        { context }: Args,
+        params: { kind: 'postEscalation' | 'postNotice' | 'sendHoldingReply' },
+      ) => ({
+        counts: nextKey(context, params.kind).counts,
+      }),
+    ),
   },
   guards: {
     planEscalates: (_: Args, params: { plan: Plan }) => params.plan.kind === 'escalate',
@@ -130,6 +159,9 @@ export const negotiationSetup = setup({
       context.draft !== null && context.draft.key === keyOf(event),
     isCurrentSend: ({ context, event }: Args) =>
       context.draft?.sendKey != null && context.draft.sendKey === keyOf(event),
+    isHoldingSend: ({ context, event }: Args) =>
+      (context.counts.sendHoldingReply ?? 0) > 0 &&
+      keyOf(event) === currentKey(context, 'sendHoldingReply'),
     isAwaitedEffect: ({ context, event }: Args) => awaits(context, keyOf(event)),
     reviewMode: ({ context }: Args) => context.settings.reviewMode,
     followUpSent: ({ context }: Args) => context.followUpSent,

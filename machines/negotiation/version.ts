@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { contextSchema } from './context.js';
 
-export const MACHINE_VERSION = 1;
+export const MACHINE_VERSION = 2;
 
 export const STATE_NAMES = [
   'initialOffer',
@@ -30,7 +30,17 @@ export const TERMINAL_STATES: readonly StateName[] = ['agreed', 'rejected', 'sto
 export const SNAPSHOT_MIGRATIONS: Record<
   number,
   (snapshot: Record<string, unknown>) => Record<string, unknown>
-> = {};
+> = {
+  // 2 added the holding reply setting; negotiations started before it keep it off.
+  1: (snapshot) => {
+    const context = snapshot.context as Record<string, unknown>;
+    const settings = context.settings as Record<string, unknown>;
+    return {
+      ...snapshot,
+      context: { ...context, settings: { holdingReplyMs: null, ...settings } },
+    };
+  },
+};
 
 const persistedSchema = z.looseObject({
   status: z.enum(['active', 'done']),

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { z } from 'zod';
+import { parseDuration } from '../domain/duration.js';
 import { toBps } from '../domain/pricing/rate-card.js';
 import { loadYamlFile } from './load-yaml.js';
 
@@ -22,7 +23,13 @@ const schema = z.strictObject({
   legal_language: toggle,
   unusual_deliverables: toggle,
   validation_failure: z.strictObject({ recompose_attempts: z.int().min(0).max(3) }),
-  model_unavailable: z.strictObject({ consecutive_failures: z.int().min(1).max(100) }),
+  model_unavailable: z.strictObject({
+    enabled: z.boolean(),
+    consecutive_failures: z.int().min(1).max(100),
+    max_wait: z
+      .string()
+      .refine((v) => (parseDuration(v) ?? 0) >= 60_000, 'a duration of at least 1m, such as 2h'),
+  }),
 });
 
 /**
@@ -39,7 +46,10 @@ export interface EscalationPolicy {
   legalLanguage: boolean;
   unusualDeliverables: boolean;
   recomposeAttempts: number;
-  modelFailuresBeforeEscalation: number;
+  /** Transport failures in a row that open the model's circuit; negotiations then wait for it. */
+  modelFailuresToOpen: number;
+  /** How long a negotiation waits for the model before going to people; null = wait for ever. */
+  modelMaxWaitMs: number | null;
 }
 
 /** Loads and validates `config/escalation.yaml`. */
@@ -54,6 +64,9 @@ export function loadEscalationPolicy(configDir: string): EscalationPolicy {
     legalLanguage: raw.legal_language.enabled,
     unusualDeliverables: raw.unusual_deliverables.enabled,
     recomposeAttempts: raw.validation_failure.recompose_attempts,
-    modelFailuresBeforeEscalation: raw.model_unavailable.consecutive_failures,
+    modelFailuresToOpen: raw.model_unavailable.consecutive_failures,
+    modelMaxWaitMs: raw.model_unavailable.enabled
+      ? (parseDuration(raw.model_unavailable.max_wait) ?? null)
+      : null,
   };
 }

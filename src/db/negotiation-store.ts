@@ -16,6 +16,8 @@ export interface NewNegotiation {
   influencerName: string | null;
   influencerHandle: string | null;
   platform: string;
+  /** Average views from the influencer sheet, when known. */
+  averageViews?: number | null;
   state: string;
   machineVersion: number;
   snapshotJson: string;
@@ -60,9 +62,9 @@ export type NegotiationStore = ReturnType<typeof createNegotiationStore>;
 export function createNegotiationStore(sqlite: Database.Database) {
   const insertNegotiation = sqlite.prepare(`insert into negotiations
     (id, campaign_id, thread_id, influencer_email, influencer_name, influencer_handle, platform,
-     state, status, machine_version, snapshot_json, seq, created_at, updated_at)
+     average_views, state, status, machine_version, snapshot_json, seq, created_at, updated_at)
     values (@id, @campaignId, @threadId, @influencerEmail, @influencerName, @influencerHandle,
-     @platform, @state, 'active', @machineVersion, @snapshotJson, 0, @at, @at)`);
+     @platform, @averageViews, @state, 'active', @machineVersion, @snapshotJson, 0, @at, @at)`);
   const updateNegotiation = sqlite.prepare(`update negotiations set snapshot_json = @snapshotJson,
     seq = seq + 1, state = @state, status = @status, machine_version = @machineVersion,
     updated_at = @at where id = @negotiationId and seq = @expectedSeq`);
@@ -102,7 +104,7 @@ export function createNegotiationStore(sqlite: Database.Database) {
 
   const create = sqlite.transaction((row: NewNegotiation) => {
     const { requestId: _requestId, ...columns } = row;
-    insertNegotiation.run(columns);
+    insertNegotiation.run({ ...columns, averageViews: row.averageViews ?? null });
     insertTransition.run(
       row.id,
       0,

@@ -8,6 +8,7 @@ export interface OutboxRow {
   payloadJson: string;
   attempts: number;
   requestId: string | null;
+  createdAt: number;
   /** It was in flight when a lease ran out (a crash mid-effect): look it up before redoing it. */
   needsReconcile: boolean;
 }
@@ -16,7 +17,7 @@ export type OutboxStore = ReturnType<typeof createOutboxStore>;
 
 export function createOutboxStore(sqlite: Database.Database) {
   const selectDue = sqlite.prepare(`select key, negotiation_id as negotiationId, kind,
-    payload_json as payloadJson, attempts, request_id as requestId, status
+    payload_json as payloadJson, attempts, request_id as requestId, created_at as createdAt, status
     from outbox where (status = 'pending' and next_attempt_at <= @now)
        or (status = 'in_flight' and lease_until <= @now)
     order by next_attempt_at limit @limit`);
@@ -24,6 +25,9 @@ export function createOutboxStore(sqlite: Database.Database) {
     lease_until = ?, updated_at = ? where key = ?`);
   const retry = sqlite.prepare(`update outbox set status = 'pending', next_attempt_at = ?,
     lease_until = null, last_error = ?, updated_at = ? where key = ? and status = 'in_flight'`);
+  const defer = sqlite.prepare(`update outbox set status = 'pending', next_attempt_at = ?,
+    attempts = max(0, attempts - 1), lease_until = null, last_error = ?, updated_at = ?
+    where key = ? and status = 'in_flight'`);
   const dead = sqlite.prepare(`update outbox set status = 'dead', lease_until = null,
     last_error = ?, updated_at = ? where key = ? and status != 'done'`);
   const done = sqlite.prepare(`update outbox set status = 'done', result_json = ?,
@@ -52,6 +56,9 @@ export function createOutboxStore(sqlite: Database.Database) {
     claim: (now: number, limit: number, leaseMs: number): OutboxRow[] => claim(now, limit, leaseMs),
     retry: (key: string, at: number, error: string, now: number): void =>
       void retry.run(at, error, now, key),
+    /** Not tried (the peer is known to be down): wait without using up an attempt. */
+    defer: (key: string, at: number, error: string, now: number): void =>
+      void defer.run(at, error, now, key),
     dead: (key: string, error: string, now: number): void => void dead.run(error, now, key),
     done: (key: string, resultJson: string | null, now: number): void =>
       void done.run(resultJson, now, key),

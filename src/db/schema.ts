@@ -43,6 +43,8 @@ export const negotiations = sqliteTable(
     influencerName: text('influencer_name'),
     influencerHandle: text('influencer_handle'),
     platform: text('platform').notNull(),
+    /** The influencer's average views when the negotiation started: the CPM the team sees. */
+    averageViews: integer('average_views'),
     state: text('state').notNull(),
     status: text('status', { enum: ['active', 'done', 'error'] }).notNull(),
     machineVersion: integer('machine_version').notNull(),
@@ -227,4 +229,23 @@ export const modelCalls = sqliteTable(
     at: integer('at').notNull(),
   },
   (t) => [index('model_calls_negotiation_idx').on(t.negotiationId, t.at)],
+);
+
+/**
+ * Every Slack message the agent posted (or found already posted) for an effect, by the effect's
+ * key: where a decision's message lives, and the thread a later notice replies in.
+ */
+export const slackMessages = sqliteTable(
+  'slack_messages',
+  {
+    key: text('key').primaryKey(),
+    negotiationId: text('negotiation_id').references(() => negotiations.id),
+    kind: text('kind').notNull(),
+    channel: text('channel').notNull(),
+    ts: text('ts').notNull(),
+    /** The parent message when this one is a thread reply. */
+    threadTs: text('thread_ts'),
+    postedAt: integer('posted_at').notNull(),
+  },
+  (t) => [index('slack_messages_negotiation_idx').on(t.negotiationId, t.postedAt)],
 );

@@ -22,3 +22,14 @@ export class PermanentError extends Error {
     this.name = 'PermanentError';
   }
 }
+
+/**
+ * The peer is known to be out of reach (an open circuit): the call was not even tried. Waiting
+ * for it is not a failed attempt — the effect stays queued without using up its retries.
+ */
+export class UnavailableError extends RetryableError {
+  constructor(message: string, retryAfterMs: number) {
+    super(message, retryAfterMs);
+    this.name = 'UnavailableError';
+  }
+}

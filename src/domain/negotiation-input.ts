@@ -88,6 +88,7 @@ export function buildNegotiationInput(args: NegotiationInputArgs): NegotiationIn
       followUpDelayMs: campaign.followUp.delayMs ?? settings.followUpDelayMs,
       staleDelayMs: campaign.followUp.staleDelayMs ?? settings.staleDelayMs,
       approvalReminderMs: settings.approvalReminderMs,
+      holdingReplyMs: settings.holdingReplyMs,
     },
     ...(args.initialOfferCents === undefined ? {} : { initialOfferCents: args.initialOfferCents }),
   });

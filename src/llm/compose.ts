@@ -1,6 +1,6 @@
 /**
  * The `composeEmail` effect (NEG-06, HUMAN-02): the writing model drafts the email the decision
- * calls for, the deterministic gate checks it, a failing draft is written once more with the
+ * calls for, the deterministic gate checks it, a failing draft is written again (once by default) with the
  * failures as feedback, and a draft that still fails becomes DRAFT_FAILED — the negotiation then
  * goes to people (validation_failed). Only a draft that passed the gate becomes DRAFT_READY.
  */
@@ -55,7 +55,10 @@ export function createComposeHandler(deps: {
   recordCall?: (row: ModelCallRow) => void;
   now?: () => number;
   maxTokens?: number;
+  /** Re-compositions of a draft that failed the gate before it goes to people (escalation.yaml). */
+  recomposeAttempts?: number;
 }): EffectHandler<ComposeEffect> {
+  const attempts = 1 + (deps.recomposeAttempts ?? 1);
   function gateDecision(effect: ComposeEffect, facts: NegotiationFacts): GateDecision {
     // The gate's purposes are the knowledge base's stages: farewell reads as decline, human as answer.
     const purpose: GatePurpose = STAGE_FOR_PURPOSE[effect.purpose];
@@ -110,7 +113,7 @@ export function createComposeHandler(deps: {
       let feedback: string[] = [];
       let last: DraftOutput | null = null;
       const usages = [];
-      for (let attempt = 1; attempt <= 2; attempt++) {
+      for (let attempt = 1; attempt <= attempts; attempt++) {
         const result = await deps.port.structured({
           model: deps.model,
           system: writingSystem(renderKnowledgeBase(kb)),
@@ -146,7 +149,7 @@ export function createComposeHandler(deps: {
           failures: feedback.slice(0, 50).map((f) => f.slice(0, 1000)),
         },
         // The failing draft goes with the escalation, so a person can fix it rather than start over.
-        result: { attempts: 2, usages, draft: last },
+        result: { attempts, usages, draft: last },
       };
     },
   };

@@ -42,7 +42,7 @@ export type KbPlatform = (typeof KB_PLATFORMS)[number];
 /**
  * The guidance stage for each kind of draft. `farewell` (they turned us down) follows the decline
  * guidance; `human` is a person's own email, re-worded at most, so it gets the general answer
- * guidance. `holding` has no draft purpose yet: it guides the people who write holding replies.
+ * guidance.
  */
 export const STAGE_FOR_PURPOSE: Record<DraftPurpose, Exclude<KbStage, 'any'>> = {
   opening: 'opening',
@@ -53,6 +53,7 @@ export const STAGE_FOR_PURPOSE: Record<DraftPurpose, Exclude<KbStage, 'any'>> = 
   decline: 'decline',
   farewell: 'decline',
   human: 'answer',
+  holding: 'holding',
 };
 
 /** Files without an `order` sort after the ones that set it, then by path. */

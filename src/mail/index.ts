@@ -156,12 +156,7 @@ export function createMail(deps: {
             campaignStore: createCampaignStore(deps.sqlite),
             rateCard: loadRateCard(config.configDir),
             escalation,
-            settings: {
-              reviewMode: config.negotiation.reviewMode,
-              followUpDelayMs: config.negotiation.followUpDelayMs,
-              staleDelayMs: config.negotiation.staleDelayMs,
-              approvalReminderMs: config.negotiation.approvalReminderMs,
-            },
+            settings: config.negotiation,
             create: runtime.create,
             logger: log,
             now: deps.clock.now,

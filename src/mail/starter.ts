@@ -67,6 +67,7 @@ export function createNegotiationStarter(deps: {
         name: influencer.name,
         handle: influencer.handle,
         platform: influencer.platform,
+        averageViews: influencer.averageViews,
       },
       input: built.input,
     });

@@ -13,7 +13,7 @@ import {
   outboxEffectSchema,
 } from '../../machines/negotiation/index.js';
 import type { OutboxRow, OutboxStore } from '../db/outbox-store.js';
-import { RetryableError } from '../domain/errors.js';
+import { RetryableError, UnavailableError } from '../domain/errors.js';
 import type { Logger } from '../observability/logger.js';
 import { type Clock, MAX_TIMER_DELAY_MS } from './clock.js';
 import { DispatchError, type Registry } from './registry.js';
@@ -48,6 +48,11 @@ export interface OutboxWorkerOptions {
   baseDelayMs?: number;
   maxDelayMs?: number;
   random?: () => number;
+  /**
+   * How long an effect may wait for a peer known to be down (UnavailableError, which does not use
+   * up attempts) before it is given up and its negotiation goes to people; null = wait for ever.
+   */
+  maxWaitMs?: number | null;
   /** Told about every effect given up on: the alert hook. */
   onDead?: (row: OutboxRow, error: string) => void;
 }
@@ -68,6 +73,7 @@ export function createOutboxWorker(
   const baseDelayMs = options.baseDelayMs ?? 1000;
   const maxDelayMs = options.maxDelayMs ?? 15 * 60_000;
   const random = options.random ?? Math.random;
+  const maxWaitMs = options.maxWaitMs ?? null;
   const inFlight = new Set<Promise<void>>();
   let handle: unknown = null;
   let running = false;
@@ -95,6 +101,23 @@ export function createOutboxWorker(
       );
     }
     options.onDead?.(row, error);
+  }
+
+  /** The peer is known to be down: keep the effect queued, up to the longest wait. */
+  function wait(row: OutboxRow, error: UnavailableError): void {
+    const now = deps.clock.now();
+    const waited = now - row.createdAt;
+    if (maxWaitMs !== null && waited >= maxWaitMs) {
+      giveUp(row, `waited ${Math.round(waited / 60_000)} min: ${error.message}`);
+      return;
+    }
+    const at = now + Math.max(baseDelayMs, error.retryAfterMs ?? baseDelayMs);
+    deps.outbox.defer(
+      row.key,
+      maxWaitMs === null ? at : Math.min(at, row.createdAt + maxWaitMs),
+      error.message,
+      now,
+    );
   }
 
   function finish(row: OutboxRow, outcome: EffectOutcome): void {
@@ -142,6 +165,7 @@ export function createOutboxWorker(
       finish(row, found ?? (await handler.run(parsed.data, ctx)));
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
+      if (error instanceof UnavailableError) return wait(row, error);
       if (error instanceof RetryableError && row.attempts < maxAttempts) {
         const now = deps.clock.now();
         deps.outbox.retry(row.key, now + backoff(row.attempts, error.retryAfterMs), message, now);

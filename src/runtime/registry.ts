@@ -60,7 +60,13 @@ export interface NewNegotiationParams {
   id: string;
   campaignId?: string | null;
   threadId?: string | null;
-  influencer: { email: string; name?: string | null; handle?: string | null; platform: string };
+  influencer: {
+    email: string;
+    name?: string | null;
+    handle?: string | null;
+    platform: string;
+    averageViews?: number | null;
+  };
   input: NegotiationInput;
   requestId?: string | null;
 }
@@ -168,6 +174,7 @@ export function createRegistry(deps: RegistryDeps) {
         influencerName: params.influencer.name ?? null,
         influencerHandle: params.influencer.handle ?? null,
         platform: params.influencer.platform,
+        averageViews: params.influencer.averageViews ?? null,
         state: String(snapshot.value),
         machineVersion: MACHINE_VERSION,
         snapshotJson: JSON.stringify(entry.actor.getPersistedSnapshot()),

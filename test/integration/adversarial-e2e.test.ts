@@ -5,7 +5,7 @@
  * slips in that claimed amount. No offer goes above the ceiling and no email that would go out
  * names an amount other than the decision's.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { OutboxEffect } from '../../machines/negotiation/index.js';
 import { createModelPort } from '../../src/adapters/anthropic/index.js';
 import { extractAmounts } from '../../src/domain/gate/index.js';
@@ -13,21 +13,14 @@ import { createClassifyHandler } from '../../src/llm/classify.js';
 import { createComposeHandler } from '../../src/llm/compose.js';
 import { loadKnowledgeBase } from '../../src/llm/knowledge-base.js';
 import { resolveFromRoot } from '../../src/paths.js';
-import { startAnthropicEmulator } from '../../src/sandbox/anthropic/emulator.js';
 import { adversarial } from '../../src/sandbox/anthropic/scripted-model.js';
 import { ADVERSARIAL_EMAILS } from '../fixtures/adversarial-emails.js';
+import { useAnthropicEmulator } from '../support/anthropic.js';
 import { negotiationInput, startNegotiation } from '../support/negotiation.js';
 
 const FLOOR = 100_000;
 const CEILING = 150_000;
-let emulator: Awaited<ReturnType<typeof startAnthropicEmulator>>;
-beforeAll(async () => {
-  emulator = await startAnthropicEmulator();
-});
-afterAll(async () => {
-  await emulator.close();
-});
-beforeEach(() => emulator.reset());
+const emulator = useAnthropicEmulator();
 
 let drafted = 0;
 let sent = 0;
@@ -35,7 +28,7 @@ let sent = 0;
 describe('adversarial emails end to end', () => {
   for (const email of ADVERSARIAL_EMAILS) {
     it(email.name, async () => {
-      const port = createModelPort({ apiKey: emulator.apiKey, baseURL: emulator.url });
+      const port = createModelPort({ apiKey: emulator().apiKey, baseURL: emulator().url });
       const classify = createClassifyHandler({
         port,
         model: 'claude-sandbox-haiku',
@@ -78,7 +71,7 @@ describe('adversarial emails end to end', () => {
 
         actor.send({ type: 'REPLY_RECEIVED', messageId: 'm1' });
         // The worst reading takes the biggest claim as an acceptance; the other reads honestly.
-        if (worst) emulator.override(adversarial.inflatedRate(email.claims ?? 10 ** 12));
+        if (worst) emulator().override(adversarial.inflatedRate(email.claims ?? 10 ** 12));
         const reading = effects().find((e) => e.kind === 'classifyReply');
         if (reading?.kind !== 'classifyReply') throw new Error('no reading was asked for');
         const read = await classify.run(reading, ctx);
@@ -88,7 +81,7 @@ describe('adversarial emails end to end', () => {
         if (draft?.kind === 'composeEmail') {
           expect(draft.offerCents ?? 0).toBeLessThanOrEqual(CEILING);
           // The first draft slips in the claimed amount; the gate must catch it.
-          emulator.override(adversarial.wrongAmount(email.claims ?? 999_900));
+          emulator().override(adversarial.wrongAmount(email.claims ?? 999_900));
           const written = await compose.run(draft, ctx);
           if (written.event?.type === 'DRAFT_READY') {
             drafted += 1;

@@ -13,6 +13,7 @@ import { resolveFromRoot } from '../../src/paths.js';
 import { systemClock } from '../../src/runtime/clock.js';
 import { startAnthropicEmulator } from '../../src/sandbox/anthropic/emulator.js';
 import { adversarial } from '../../src/sandbox/anthropic/scripted-model.js';
+import { inboundEmail } from '../support/emails.js';
 import { negotiationInput } from '../support/negotiation.js';
 import { startRuntime, tempDatabasePath } from '../support/runtime.js';
 
@@ -75,24 +76,16 @@ function replied(text: string) {
     influencer: { email: 'ada@creators.test', name: 'Ada', handle: '@ada', platform: 'instagram' },
     input: negotiationInput({ negotiationId: id, initialOfferCents: 100_000 }),
   });
-  store.recordEmail({
-    gmailMessageId: `g${n}`,
-    threadId,
-    negotiationId: id,
-    direction: 'in',
-    from: 'ada@creators.test',
-    to: 'team@brand.test',
-    cc: null,
-    subject: 'Re: collab',
-    bodyText: text,
-    latestReply: text,
-    rfc822MessageId: `<g${n}@creators.test>`,
-    referencesChain: null,
-    state: null,
-    offerCents: null,
-    askCents: null,
-    at: Date.now(),
-  });
+  store.recordEmail(
+    inboundEmail({
+      gmailMessageId: `g${n}`,
+      negotiationId: id,
+      threadId,
+      from: 'ada@creators.test',
+      text,
+      at: Date.now(),
+    }),
+  );
   runtime.dispatch(
     id,
     { type: 'REPLY_RECEIVED', messageId: `g${n}` },

@@ -3,22 +3,15 @@
  * the gate or are written once more with the failures as feedback, and a draft that still fails
  * goes to people with the draft attached. The model never gets to send an amount it was not given.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createModelPort } from '../../src/adapters/anthropic/index.js';
 import { createComposeHandler, type NegotiationFacts } from '../../src/llm/compose.js';
 import { loadKnowledgeBase } from '../../src/llm/knowledge-base.js';
 import { resolveFromRoot } from '../../src/paths.js';
-import { startAnthropicEmulator } from '../../src/sandbox/anthropic/emulator.js';
 import { adversarial } from '../../src/sandbox/anthropic/scripted-model.js';
+import { useAnthropicEmulator } from '../support/anthropic.js';
 
-let emulator: Awaited<ReturnType<typeof startAnthropicEmulator>>;
-beforeAll(async () => {
-  emulator = await startAnthropicEmulator();
-});
-afterAll(async () => {
-  await emulator.close();
-});
-beforeEach(() => emulator.reset());
+const emulator = useAnthropicEmulator();
 
 const facts: NegotiationFacts = {
   influencer: { name: 'Ada Lovelace', handle: '@ada', platform: 'instagram' },
@@ -35,7 +28,7 @@ const facts: NegotiationFacts = {
 };
 const handler = () =>
   createComposeHandler({
-    port: createModelPort({ apiKey: emulator.apiKey, baseURL: emulator.url }),
+    port: createModelPort({ apiKey: emulator().apiKey, baseURL: emulator().url }),
     model: 'claude-sandbox-sonnet',
     knowledgeBase: () => loadKnowledgeBase(resolveFromRoot('knowledge-base')),
     facts: () => facts,
@@ -58,21 +51,21 @@ describe('composeEmail', () => {
     expect(outcome.event).toMatchObject({ type: 'DRAFT_READY', subject: 'Re: Spring collab' });
     const body = (outcome.event as { body: string }).body;
     expect(body.match(/\$\d[\d,]*(?:\.\d\d)?/g)).toEqual(['$1,250']);
-    expect(emulator.calls()).toHaveLength(1);
+    expect(emulator().calls()).toHaveLength(1);
   });
 
   it('writes again with the failures as feedback when the first draft names another amount', async () => {
-    emulator.override(adversarial.wrongAmount(160_000));
+    emulator().override(adversarial.wrongAmount(160_000));
     const outcome = await handler().run(effect('counter', 125_000), ctx);
     expect(outcome.event).toMatchObject({ type: 'DRAFT_READY' });
     expect((outcome.event as { body: string }).body).not.toContain('1,600');
-    const calls = emulator.calls();
+    const calls = emulator().calls();
     expect(calls).toHaveLength(2);
     expect(JSON.stringify(calls[1]?.body.messages)).toContain('amount_not_allowed');
   });
 
   it('gives up after the second failing draft and attaches it for people', async () => {
-    emulator.override(adversarial.promisesExclusivity(), adversarial.promisesExclusivity());
+    emulator().override(adversarial.promisesExclusivity(), adversarial.promisesExclusivity());
     const outcome = await handler().run(effect('agreement', 125_000), ctx);
     expect(outcome.event).toMatchObject({ type: 'DRAFT_FAILED' });
     expect((outcome.event as { failures: string[] }).failures.join()).toMatch(/commitment/);
@@ -80,7 +73,7 @@ describe('composeEmail', () => {
   });
 
   it('treats a refusal like a failed draft: one more try', async () => {
-    emulator.override(adversarial.refusal());
+    emulator().override(adversarial.refusal());
     const outcome = await handler().run(effect('decline', null), ctx);
     expect(outcome.event).toMatchObject({ type: 'DRAFT_READY' });
     expect((outcome.event as { body: string }).body).not.toMatch(/\$/);

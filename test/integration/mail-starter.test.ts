@@ -57,6 +57,7 @@ beforeAll(async () => {
       followUpDelayMs: 48 * 3_600_000,
       staleDelayMs: 72 * 3_600_000,
       approvalReminderMs: 4 * 3_600_000,
+      holdingReplyMs: null,
     },
     create: runtime.create,
     logger: silentLogger,

@@ -1,5 +1,5 @@
 /** The model port on the real @anthropic-ai/sdk against the sandbox Messages API emulator. */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import {
   type CircuitIncident,
@@ -15,8 +15,8 @@ import { ConfigError } from '../../src/config.js';
 import { PermanentError, RetryableError } from '../../src/domain/errors.js';
 import { costMicros, type ModelPrice } from '../../src/domain/model-cost.js';
 import type { EffectHandlers } from '../../src/runtime/index.js';
-import { startAnthropicEmulator } from '../../src/sandbox/anthropic/emulator.js';
 import { adversarial } from '../../src/sandbox/anthropic/scripted-model.js';
+import { useAnthropicEmulator } from '../support/anthropic.js';
 import { createManualClock } from '../support/manual-clock.js';
 import { classified } from '../support/negotiation.js';
 import {
@@ -26,14 +26,7 @@ import {
   tempDatabasePath,
 } from '../support/runtime.js';
 
-let emulator: Awaited<ReturnType<typeof startAnthropicEmulator>>;
-beforeAll(async () => {
-  emulator = await startAnthropicEmulator();
-});
-afterAll(async () => {
-  await emulator.close();
-});
-beforeEach(() => emulator.reset());
+const emulator = useAnthropicEmulator();
 
 const SONNET = 'claude-sandbox-sonnet';
 const sonnetPrice: ModelPrice = {
@@ -44,8 +37,8 @@ const sonnetPrice: ModelPrice = {
 };
 const port = (options: Partial<ModelPortOptions> = {}) =>
   createModelPort({
-    apiKey: emulator.apiKey,
-    baseURL: emulator.url,
+    apiKey: emulator().apiKey,
+    baseURL: emulator().url,
     maxRetries: 0,
     timeoutMs: 5000,
     ...options,
@@ -95,7 +88,7 @@ describe('model port: answers', () => {
     expect(calls).toEqual([
       expect.objectContaining({ purpose: 'reading', model: SONNET, outcome: 'ok' }),
     ]);
-    const [call] = emulator.calls();
+    const [call] = emulator().calls();
     expect(call?.auth).toBe('bearer');
     expect(call?.body.output_config?.format?.type).toBe('json_schema');
     expect(call?.body.max_tokens).toBe(512);
@@ -114,7 +107,7 @@ describe('model port: answers', () => {
       });
     const model = port({ prices: { [SONNET]: sonnetPrice } });
     const first = await model.structured(request('Ada'));
-    expect(emulator.calls()[0]?.body.system).toEqual([
+    expect(emulator().calls()[0]?.body.system).toEqual([
       { type: 'text', text: playbook },
       { type: 'text', text: knowledge, cache_control: { type: 'ephemeral' } },
       { type: 'text', text: 'This negotiation: Ada, round 2.' },
@@ -128,19 +121,19 @@ describe('model port: answers', () => {
   });
 
   it('reports a refusal as a value', async () => {
-    emulator.enqueue({ stopReason: 'refusal' });
+    emulator().enqueue({ stopReason: 'refusal' });
     const result = await port().structured(reading());
     expect(result).toMatchObject({
       ok: false,
       kind: 'refusal',
       detail: "I can't help with that request.",
     });
-    emulator.override(adversarial.refusal());
+    emulator().override(adversarial.refusal());
     expect(await port().structured(reading())).toMatchObject({ ok: false, kind: 'refusal' });
   });
 
   it('reports output that is not JSON as malformed', async () => {
-    emulator.override(adversarial.malformed());
+    emulator().override(adversarial.malformed());
     const result = await port().structured(reading('Deal.'));
     expect(result).toMatchObject({
       ok: false,
@@ -151,27 +144,29 @@ describe('model port: answers', () => {
   });
 
   it('reports JSON that fails the schema as malformed, naming the zod issue', async () => {
-    emulator.enqueue({ json: { intent: 'counter', confidence: 7, proposed_rate_cents: 180_000 } });
+    emulator().enqueue({
+      json: { intent: 'counter', confidence: 7, proposed_rate_cents: 180_000 },
+    });
     const result = await port().structured(reading());
     expect(result).toMatchObject({ ok: false, kind: 'malformed' });
     expect(!result.ok && result.detail).toMatch(/does not fit the schema: confidence: .*1/);
   });
 
   it('reports an answer cut off at max_tokens', async () => {
-    emulator.enqueue({ text: '{"intent": "coun', stopReason: 'max_tokens' });
+    emulator().enqueue({ text: '{"intent": "coun', stopReason: 'max_tokens' });
     expect(await port().structured(reading())).toMatchObject({ ok: false, kind: 'max_tokens' });
   });
 });
 
 describe('model port: failures', () => {
   it('turns 529 overloaded and 429 into RetryableError with the retry-after', async () => {
-    emulator.faults.set('messages', { sequence: [529, 429, 500], retryAfterMs: 1500 });
+    emulator().faults.set('messages', { sequence: [529, 429, 500], retryAfterMs: 1500 });
     for (const expected of [1500, 1500, undefined]) {
       const error = await failureOf(port().structured(reading()));
       expect(error).toBeInstanceOf(RetryableError);
       expect((error as RetryableError).retryAfterMs).toBe(expected);
     }
-    expect(emulator.calls()).toHaveLength(0);
+    expect(emulator().calls()).toHaveLength(0);
   });
 
   it('turns a refused key into PermanentError naming ANTHROPIC_API_KEY, without the key', async () => {
@@ -182,7 +177,7 @@ describe('model port: failures', () => {
   });
 
   it('turns an unknown model (404) into PermanentError naming the model variable', async () => {
-    emulator.faults.set('messages', { sequence: [404, 404] });
+    emulator().faults.set('messages', { sequence: [404, 404] });
     const read = await failureOf(port().structured(reading('Hi', { model: 'claude-nope' })));
     expect(read).toBeInstanceOf(PermanentError);
     expect((read as Error).message).toMatch(/"claude-nope".*ANTHROPIC_READING_MODEL/);
@@ -197,7 +192,7 @@ describe('model port: failures', () => {
   });
 
   it('turns a timeout into RetryableError', async () => {
-    emulator.faults.set('messages', { sequence: ['timeout'] });
+    emulator().faults.set('messages', { sequence: ['timeout'] });
     const error = await failureOf(port({ timeoutMs: 200 }).structured(reading()));
     expect(error).toBeInstanceOf(RetryableError);
     expect((error as Error).message).toMatch(/did not answer within 200 ms/);
@@ -257,7 +252,7 @@ describe('circuit breaker in the runtime (OBS-06)', () => {
     });
     let requests = 0;
     const counted = () => requests++;
-    emulator.server?.on('request', counted);
+    emulator().server?.on('request', counted);
     rt.start();
     const ids = ['neg_1', 'neg_2', 'neg_3', 'neg_4', 'neg_5'];
     const classifications = () =>
@@ -268,7 +263,7 @@ describe('circuit breaker in the runtime (OBS-06)', () => {
         .all();
 
     // The model is overloaded: three failures open the circuit; the fifth reply never calls it.
-    emulator.faults.set('messages', { errorRate: 1, status: 529, retryAfterMs: 10 });
+    emulator().faults.set('messages', { errorRate: 1, status: 529, retryAfterMs: 10 });
     for (const id of ids) {
       createTestNegotiation(rt, id);
       rt.dispatch(
@@ -291,7 +286,7 @@ describe('circuit breaker in the runtime (OBS-06)', () => {
     expect(breaker.stateValue()).toBe(2);
 
     // The model is back. After the open period one probe goes out and closes the circuit.
-    emulator.faults.clear();
+    emulator().faults.clear();
     clock.set(start + 30_000);
     await drain(rt, clock);
     expect(breaker.state()).toBe('closed');
@@ -316,10 +311,10 @@ describe('circuit breaker in the runtime (OBS-06)', () => {
       .map((r) => (r as { id: string }).id)
       .sort();
     expect(read).toEqual(ids);
-    expect(emulator.calls()).toHaveLength(5);
+    expect(emulator().calls()).toHaveLength(5);
     expect(requests).toBe(9);
     expect(alerts).toHaveLength(1);
-    emulator.server?.off('request', counted);
+    emulator().server?.off('request', counted);
     await rt.close();
   });
 });

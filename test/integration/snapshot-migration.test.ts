@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import {
   MACHINE_VERSION,
   parsePersistedSnapshot,
+  SNAPSHOT_MIGRATIONS,
   type SnapshotMigrations,
 } from '../../machines/negotiation/index.js';
 import { projectRoot } from '../../src/paths.js';
@@ -21,7 +22,9 @@ const fixture = readFileSync(
   'utf8',
 );
 
+// Version 0 → 1 is this test's own step; the machine's real steps follow it.
 const migrations: SnapshotMigrations = {
+  ...SNAPSHOT_MIGRATIONS,
   0: (snapshot) => {
     const { classifyingMessageId, classifyKey, ...context } = snapshot.context as Record<
       string,
@@ -47,10 +50,10 @@ describe('snapshot migration by machine_version', () => {
       error: 'no migration from machine version 0',
     });
     expect(parsePersistedSnapshot(fixture, MACHINE_VERSION)).toMatchObject({ ok: false });
-    expect(parsePersistedSnapshot(fixture, 0, migrations)).toMatchObject({
-      ok: true,
-      migratedFrom: 0,
-    });
+    const restored = parsePersistedSnapshot(fixture, 0, migrations);
+    expect(restored).toMatchObject({ ok: true, migratedFrom: 0 });
+    // Version 2 added the holding reply; an old negotiation keeps it off.
+    expect(restored.ok && restored.snapshot.context.settings.holdingReplyMs).toBeNull();
   });
 
   it('restores an old row at startup, continues the negotiation and stores it at the new version', async () => {

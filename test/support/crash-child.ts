@@ -105,6 +105,7 @@ const settings = {
   followUpDelayMs: 40,
   staleDelayMs: 40,
   approvalReminderMs: 1000,
+  holdingReplyMs: null,
 };
 for (let i = 0; i < count; i++) {
   const id = `neg_${i}`;

@@ -30,6 +30,7 @@ export function negotiationInput(overrides: Partial<NegotiationInput> = {}): Neg
       followUpDelayMs: 172_800_000,
       staleDelayMs: 259_200_000,
       approvalReminderMs: 14_400_000,
+      holdingReplyMs: null,
     },
     ...overrides,
   };

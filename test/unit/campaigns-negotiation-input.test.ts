@@ -20,6 +20,7 @@ const settings = {
   followUpDelayMs: 24 * 3_600_000,
   staleDelayMs: 24 * 3_600_000,
   approvalReminderMs: 4 * 3_600_000,
+  holdingReplyMs: null,
 };
 
 const campaign: Campaign = {

@@ -188,7 +188,33 @@ describe('circuit breaker', () => {
         throw new RetryableError('500');
       }),
     );
-    expect((failure as Error).message).toBe('500');
+    // The failure that opened the circuit comes back as the outage, the call's error its cause.
+    expect(failure).toBeInstanceOf(CircuitOpenError);
+    expect((failure as CircuitOpenError).attempted).toBe(true);
+    expect(((failure as Error).cause as Error).message).toBe('500');
+    expect(breaker.state()).toBe('open');
+  });
+
+  it('turns only the failure that opens the circuit into the outage, not the ones before', async () => {
+    const clock = createManualClock();
+    const breaker = createCircuitBreaker({ clock, failureThreshold: 2, openMs: 1000 });
+    const fail = () =>
+      failureOf(
+        breaker.run(async () => {
+          throw new RetryableError('503');
+        }),
+      );
+    const first = await fail();
+    expect(first).not.toBeInstanceOf(CircuitOpenError);
+    expect(first).toBeInstanceOf(RetryableError);
+    const opening = await fail();
+    expect(opening).toBeInstanceOf(CircuitOpenError);
+    expect((opening as CircuitOpenError).retryAfterMs).toBe(1000);
+    const refused = await fail();
+    expect((refused as CircuitOpenError).attempted).toBe(false);
+    clock.advance(1000);
+    const probe = await fail(); // the failed probe re-opens it: the outage again
+    expect((probe as CircuitOpenError).attempted).toBe(true);
     expect(breaker.state()).toBe('open');
   });
 });

@@ -1,4 +1,4 @@
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -211,12 +211,34 @@ describe('YAML configuration files', () => {
   it('switches triggers off only when the file says so', () => {
     const dir = withFile(
       'escalation.yaml',
-      'over_ceiling: {enabled: false, margin_percent: 20}\nambiguous_intent: {enabled: false, min_confidence: 0.7}\nhostile_tone: {enabled: true}\nlegal_language: {enabled: true}\nunusual_deliverables: {enabled: false}\nvalidation_failure: {recompose_attempts: 1}\nmodel_unavailable: {consecutive_failures: 3}\n',
+      'over_ceiling: {enabled: false, margin_percent: 20}\nambiguous_intent: {enabled: false, min_confidence: 0.7}\nhostile_tone: {enabled: true}\nlegal_language: {enabled: true}\nunusual_deliverables: {enabled: false}\nvalidation_failure: {recompose_attempts: 1}\nmodel_unavailable: {enabled: false, consecutive_failures: 3, max_wait: 2h}\n',
     );
     expect(loadEscalationPolicy(dir)).toMatchObject({
       overCeilingMarginBps: null,
       minConfidence: null,
       unusualDeliverables: false,
+      modelFailuresToOpen: 3,
+      modelMaxWaitMs: null,
     });
+  });
+
+  it('reads the shipped policy, and refuses a model wait too short to ride out a blip', () => {
+    expect(loadEscalationPolicy(join(projectRoot(), 'config'))).toMatchObject({
+      overCeilingMarginBps: 2000,
+      minConfidence: 0.7,
+      recomposeAttempts: 1,
+      modelFailuresToOpen: 5,
+      modelMaxWaitMs: 2 * 3_600_000,
+    });
+    const dir = withFile(
+      'escalation.yaml',
+      readFileSync(join(projectRoot(), 'config', 'escalation.yaml'), 'utf8').replace(
+        'max_wait: 2h',
+        'max_wait: 5s',
+      ),
+    );
+    expect(fileError(() => loadEscalationPolicy(dir)).message).toMatch(
+      /model_unavailable\.max_wait: a duration of at least 1m/,
+    );
   });
 });

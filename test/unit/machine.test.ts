@@ -216,7 +216,90 @@ describe('escalation', () => {
       kind: 'composeEmail',
       error: 'model down',
     });
+    // A draft that could not be had means the model stayed out of reach.
+    expect(actor.getSnapshot().context.escalation).toMatchObject({
+      reason: 'model_unavailable',
+    });
+  });
+
+  it('names a failed send as a failed effect', () => {
+    const { actor } = startNegotiation();
+    actor.send({ type: 'OFFER_REQUESTED' });
+    const draftKey = actor.getSnapshot().context.draft?.key ?? '';
+    actor.send({ type: 'DRAFT_READY', draftKey, subject: 'Collab', body: 'Hello' });
+    const sendKey = actor.getSnapshot().context.draft?.sendKey ?? '';
+    actor.send({ type: 'EFFECT_FAILED', effectKey: sendKey, kind: 'sendEmail', error: 'gone' });
     expect(actor.getSnapshot().context.escalation).toMatchObject({ reason: 'effect_failed' });
+  });
+});
+
+describe('holding reply while people decide', () => {
+  const holdingInput = (settings: Partial<ReturnType<typeof negotiationInput>['settings']> = {}) =>
+    negotiationInput({
+      settings: { ...negotiationInput().settings, holdingReplyMs: 3_600_000, ...settings },
+    });
+
+  function escalateOnReply(input: ReturnType<typeof negotiationInput>) {
+    const started = startNegotiation({ input });
+    started.actor.send({ type: 'REPLY_RECEIVED', messageId: 'm1' });
+    started.actor.send(
+      classified('m1', 'counter', 140_000, {
+        flags: { hostileTone: false, legalLanguage: true, unusualDeliverables: false },
+      }),
+    );
+    expect(started.actor.getSnapshot().value).toBe('escalated');
+    return started;
+  }
+
+  it('arms a timer on escalation, then composes and sends one holding reply for the waiting email', () => {
+    const { actor, emitted } = escalateOnReply(holdingInput());
+    expect(effects(emitted)).toContainEqual(
+      expect.objectContaining({ kind: 'setTimer', timer: 'holding_reply', delayMs: 3_600_000 }),
+    );
+    actor.send({ type: 'HOLDING_REPLY_DUE' });
+    const holding = effects(emitted).at(-1);
+    expect(holding).toEqual({
+      kind: 'sendHoldingReply',
+      key: 'neg_1:sendHoldingReply:1',
+      answering: 'm1',
+    });
+    actor.send({
+      type: 'EMAIL_SENT',
+      effectKey: 'neg_1:sendHoldingReply:1',
+      gmailMessageId: 'g1',
+      threadId: 't1',
+    });
+    const after = actor.getSnapshot();
+    expect(after.value).toBe('escalated');
+    // The real answer is still owed: a person's decision will answer m1.
+    expect(after.context.unansweredMessageId).toBe('m1');
+    actor.send({ type: 'COUNTER_APPROVED', by: 'U1', amountCents: 130_000 });
+    expect(effects(emitted)).toContainEqual({ kind: 'clearTimer', timer: 'holding_reply' });
+  });
+
+  it('sends none when switched off or in review mode', () => {
+    for (const input of [
+      holdingInput({ holdingReplyMs: null }),
+      holdingInput({ reviewMode: true }),
+    ]) {
+      const { emitted } = escalateOnReply(input);
+      expect(
+        effects(emitted).some((e) => e.kind === 'setTimer' && e.timer === 'holding_reply'),
+      ).toBe(false);
+    }
+  });
+
+  it('sends none when nothing waits for an answer', () => {
+    const { actor, emitted } = startNegotiation({ input: holdingInput() });
+    actor.send({ type: 'OFFER_REQUESTED' });
+    const draftKey = actor.getSnapshot().context.draft?.key ?? '';
+    actor.send({ type: 'DRAFT_FAILED', draftKey, failures: ['amount_not_allowed: $9'] });
+    expect(actor.getSnapshot().value).toBe('escalated');
+    expect(effects(emitted).some((e) => e.kind === 'setTimer' && e.timer === 'holding_reply')).toBe(
+      false,
+    );
+    actor.send({ type: 'HOLDING_REPLY_DUE' });
+    expect(emitted.at(-1)).toEqual({ type: 'ignored', reason: 'no email waits for an answer' });
   });
 });
 
@@ -266,20 +349,30 @@ describe('follow-ups, staleness and people taking over', () => {
     actor.send({ type: 'OFFER_REQUESTED' });
     settle(actor);
     actor.send({ type: 'HUMAN_TOOK_OVER', by: 'U1' });
+    // Both moves are announced to the team.
+    expect(effects(emitted).at(-1)).toMatchObject({
+      kind: 'postNotice',
+      notice: 'taken_over',
+      detail: 'taken over by U1',
+    });
     const before = effects(emitted).length;
     actor.send({ type: 'REPLY_RECEIVED', messageId: 'm1' });
     actor.send({ type: 'FOLLOW_UP_DUE' });
     expect(effects(emitted).length).toBe(before);
     actor.send({ type: 'RESUMED', by: 'U1' });
     expect(actor.getSnapshot().value).toBe('counterReceived');
-    expect(effects(emitted).at(-1)).toMatchObject({ kind: 'classifyReply', messageId: 'm1' });
+    expect(effects(emitted).slice(-2)).toMatchObject([
+      { kind: 'postNotice', notice: 'resumed', detail: 'resumed by U1' },
+      { kind: 'classifyReply', messageId: 'm1' },
+    ]);
   });
 
   it('takes over by itself when a person writes in the thread', () => {
-    const { actor } = startNegotiation();
+    const { actor, emitted } = startNegotiation();
     actor.send({ type: 'REPLY_RECEIVED', messageId: 'm1' });
     actor.send({ type: 'HUMAN_EMAIL_SEEN', messageId: 'team-1' });
     expect(actor.getSnapshot().value).toBe('humanControl');
+    expect(effects(emitted).at(-1)).toMatchObject({ kind: 'postNotice', notice: 'taken_over' });
     actor.send({ type: 'RESUMED', by: 'U1' });
     expect(actor.getSnapshot().value).toBe('initialOffer');
   });

@@ -1,8 +1,9 @@
 /**
  * A circuit breaker around the model (OBS-06). After `failureThreshold` transport failures in a
- * row it opens: calls are refused at once with a `CircuitOpenError` (a RetryableError whose
+ * row it opens: calls are refused at once with a `CircuitOpenError` (an UnavailableError whose
  * `retryAfterMs` is the time until the next probe), so the outbox worker keeps the effect queued
- * and tries again later — nothing is lost, and nothing is half-done because the call never starts.
+ * without counting an attempt and tries again later — nothing is lost, and nothing is half-done
+ * because the call never starts.
  * When the open period is over, the next call is the single probe (half-open): success closes
  * the circuit, a transport failure re-opens it for twice as long (up to `maxOpenMs`).
  *
@@ -11,7 +12,7 @@
  * prove the API is reachable. One incident runs from opening to closing, re-opens included, and
  * is announced exactly once through `onIncident`.
  */
-import { PermanentError, RetryableError } from '../../domain/errors.js';
+import { PermanentError, RetryableError, UnavailableError } from '../../domain/errors.js';
 import { type Logger, silentLogger } from '../../observability/logger.js';
 import type { Clock } from '../../runtime/clock.js';
 
@@ -63,10 +64,17 @@ export interface CircuitBreakerOptions {
 }
 
 /** Refused without calling: the circuit is open (or its one probe is out). */
-export class CircuitOpenError extends RetryableError {
-  constructor(message: string, retryAfterMs: number) {
+export class CircuitOpenError extends UnavailableError {
+  /**
+   * True when the call was made and its failure is what opened (or re-opened) the circuit; the
+   * transport error is the `cause`. False when the call was refused without being made.
+   */
+  readonly attempted: boolean;
+  constructor(message: string, retryAfterMs: number, cause?: unknown) {
     super(message, retryAfterMs);
     this.name = 'CircuitOpenError';
+    this.attempted = cause !== undefined;
+    if (cause !== undefined) this.cause = cause;
   }
 }
 
@@ -147,11 +155,12 @@ export function createCircuitBreaker(options: CircuitBreakerOptions) {
     logger.info({ incident }, `circuit closed: ${name} is back`);
   }
 
-  function refuse(retryAfterMs: number, why: string): CircuitOpenError {
+  function refuse(retryAfterMs: number, why: string, cause?: unknown): CircuitOpenError {
     const wait = Math.max(1, Math.ceil(retryAfterMs));
     return new CircuitOpenError(
       `${name} is unavailable (${why}; last error: ${lastError || 'none'}); try again in ${wait} ms`,
       wait,
+      cause,
     );
   }
 
@@ -189,7 +198,12 @@ export function createCircuitBreaker(options: CircuitBreakerOptions) {
   }
 
   return {
-    /** Runs `fn` unless the circuit is open; its result or error passes through unchanged. */
+    /**
+     * Runs `fn` unless the circuit is open; its result or error passes through unchanged, except
+     * a failure that opens (or re-opens) the circuit: that one becomes a CircuitOpenError too
+     * (`attempted`, the failure as its cause), because the outage — not this call — is what
+     * failed, and waiting for it must not use up the caller's retries.
+     */
     async run<T>(fn: () => Promise<T>): Promise<T> {
       const admitted = admit(clock.now());
       try {
@@ -197,7 +211,11 @@ export function createCircuitBreaker(options: CircuitBreakerOptions) {
         settle(admitted, 'success');
         return value;
       } catch (error) {
-        settle(admitted, outcomeOf(error), error);
+        const outcome = outcomeOf(error);
+        const before = state;
+        settle(admitted, outcome, error);
+        if (outcome === 'failure' && state === 'open' && before !== 'open')
+          throw refuse(openUntil - clock.now(), 'circuit opened', error);
         throw error;
       }
     },

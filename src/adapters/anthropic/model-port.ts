@@ -169,7 +169,7 @@ export function createModelPort(options: ModelPortOptions): ModelPort {
 
 /** Anything neither retryable nor permanent is our bug, which the outbox treats as permanent. */
 function errorOutcome(error: unknown): ModelCallRecord['outcome'] {
-  if (error instanceof CircuitOpenError) return 'circuit_open';
+  if (error instanceof CircuitOpenError && !error.attempted) return 'circuit_open';
   return error instanceof RetryableError ? 'retryable_error' : 'permanent_error';
 }
 
