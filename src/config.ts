@@ -128,6 +128,23 @@ const optionalPath = () =>
     .optional()
     .transform((v) => (v?.trim() ? resolveFromRoot(v.trim()) : undefined));
 
+/** A comma-separated list of Slack ids starting with one of `prefixes` (W… is an Enterprise user). */
+const slackIds = (prefixes: string, what: string) =>
+  z
+    .string()
+    .default('')
+    .transform((v, ctx) => {
+      const ids = v
+        .split(',')
+        .map((id) => id.trim())
+        .filter(Boolean);
+      const pattern = new RegExp(`^[${prefixes}${prefixes.includes('U') ? 'W' : ''}][A-Z0-9]{2,}$`);
+      const bad = ids.filter((id) => !pattern.test(id));
+      if (bad.length === 0) return ids;
+      ctx.addIssue({ code: 'custom', message: `must be Slack ${what}; not: ${bad.join(', ')}` });
+      return z.NEVER;
+    });
+
 const envSchema = z.object({
   NODE_ENV: oneOf(['development', 'production', 'test'], 'development'),
   LOG_LEVEL: oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'info'),
@@ -173,6 +190,8 @@ const envSchema = z.object({
   GOOGLE_SERVICE_ACCOUNT_FILE: optionalPath(),
   INFLUENCER_SHEET_ID: optionalText(),
   SLACK_CHANNEL: optionalText(),
+  SLACK_ALLOWED_USERS: slackIds('U', 'user ids (U…)'),
+  SLACK_MENTIONS: slackIds('US', 'user (U…) or user group (S…) ids'),
   ANTHROPIC_READING_MODEL: optionalText(),
   ANTHROPIC_WRITING_MODEL: optionalText(),
   MODEL_TIMEOUT: duration('45s'),
@@ -231,7 +250,13 @@ export interface Config {
     fromName: string | undefined;
   };
   sheets: { serviceAccountFile: string | undefined; influencerSheetId: string | undefined };
-  slack: { channel: string | undefined };
+  slack: {
+    channel: string | undefined;
+    /** Who may decide in Slack; empty = anyone who can act in the channel. */
+    allowedUsers: string[];
+    /** Mentioned on every agreement alert (users or user groups). */
+    mentions: string[];
+  };
   anthropic: {
     readingModel: string | undefined;
     writingModel: string | undefined;
@@ -310,7 +335,11 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
       serviceAccountFile: e.GOOGLE_SERVICE_ACCOUNT_FILE,
       influencerSheetId: e.INFLUENCER_SHEET_ID,
     },
-    slack: { channel: e.SLACK_CHANNEL },
+    slack: {
+      channel: e.SLACK_CHANNEL,
+      allowedUsers: e.SLACK_ALLOWED_USERS,
+      mentions: e.SLACK_MENTIONS,
+    },
     anthropic: {
       readingModel: e.ANTHROPIC_READING_MODEL,
       writingModel: e.ANTHROPIC_WRITING_MODEL,

@@ -74,6 +74,26 @@ describe('environment configuration', () => {
     expect(config.port).toBe(9000);
   });
 
+  it('reads Slack id lists, refusing names where ids belong', () => {
+    const config = loadConfig({
+      env: { SLACK_ALLOWED_USERS: ' U0ALICE, W0BOB ', SLACK_MENTIONS: 'S0DEALS,U0ALICE' },
+      envFile: null,
+    });
+    expect(config.slack).toMatchObject({
+      allowedUsers: ['U0ALICE', 'W0BOB'],
+      mentions: ['S0DEALS', 'U0ALICE'],
+    });
+    expect(loadConfig({ env: {}, envFile: null }).slack.allowedUsers).toEqual([]);
+    expect(() =>
+      loadConfig({
+        env: { SLACK_ALLOWED_USERS: '@alice', SLACK_MENTIONS: 'C0DEALS' },
+        envFile: null,
+      }),
+    ).toThrow(
+      /SLACK_ALLOWED_USERS: must be Slack user ids \(U…\); not: @alice[\s\S]*SLACK_MENTIONS: .*not: C0DEALS/,
+    );
+  });
+
   it('reports every problem at once, naming each variable', () => {
     const error = configError(() =>
       loadConfig({
