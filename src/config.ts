@@ -10,6 +10,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { parseEnv } from 'node:util';
 import { z } from 'zod';
 import { parseDuration } from './domain/duration.js';
+import { parseLogLabels } from './observability/log-shipping.js';
 import { projectRoot, resolveFromRoot } from './paths.js';
 
 const bool = (fallback: boolean) =>
@@ -149,6 +150,8 @@ const envSchema = z.object({
   NODE_ENV: oneOf(['development', 'production', 'test'], 'development'),
   LOG_LEVEL: oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'info'),
   PORT: int(8080, 1, 65_535),
+  SHUTDOWN_TIMEOUT_MS: int(20_000, 1_000, 600_000),
+  API_TOKEN: secret(),
   DATABASE_PATH: path('data/negotiator.db'),
   SQLITE_SYNCHRONOUS: oneOf(['FULL', 'NORMAL'], 'FULL'),
   SQLITE_BUSY_TIMEOUT_MS: int(5000, 0, 600_000),
@@ -197,6 +200,22 @@ const envSchema = z.object({
   MODEL_TIMEOUT: duration('45s'),
   KNOWLEDGE_BASE_DIR: path('knowledge-base'),
   SENTRY_DSN: secret({ prefix: 'http', what: 'a Sentry DSN URL' }),
+  SENTRY_ENVIRONMENT: optionalText(),
+  SENTRY_RELEASE: optionalText(),
+  LOG_SHIP_URL: url(),
+  LOG_SHIP_USER: optionalText(),
+  LOG_SHIP_TOKEN: secret(),
+  LOG_SHIP_LABELS: z
+    .string()
+    .default('')
+    .transform((v, ctx) => {
+      try {
+        return parseLogLabels(v);
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', message: (error as Error).message });
+        return z.NEVER;
+      }
+    }),
   GOOGLE_API_URL: url(),
   GOOGLE_TOKEN_URL: url(),
   GOOGLE_CERTS_URL: url(),
@@ -209,18 +228,29 @@ export type Env = z.output<typeof envSchema>;
 /** The variables whose values must never appear in a message or a log line. */
 export const SECRET_VARIABLES = [
   'ANTHROPIC_API_KEY',
+  'API_TOKEN',
   'SLACK_BOT_TOKEN',
   'SLACK_APP_TOKEN',
   'GMAIL_CLIENT_SECRET',
   'GMAIL_REFRESH_TOKEN',
   'GMAIL_PUSH_TOKEN',
   'SENTRY_DSN',
+  'LOG_SHIP_TOKEN',
 ] as const satisfies ReadonlyArray<keyof Env>;
 
 export interface Config {
   env: Env['NODE_ENV'];
   logLevel: Env['LOG_LEVEL'];
   port: number;
+  /** How long a stop waits for running effects before leaving them to the next start. */
+  shutdownTimeoutMs: number;
+  sentry: { environment: string | undefined; release: string | undefined };
+  /** Shipping of the log lines to Loki (or anything speaking its push API); off without a URL. */
+  logShipping: {
+    url: string | undefined;
+    user: string | undefined;
+    labels: Record<string, string>;
+  };
   database: { path: string; synchronous: 'FULL' | 'NORMAL'; busyTimeoutMs: number };
   configDir: string;
   negotiation: {
@@ -307,6 +337,9 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
     env: e.NODE_ENV,
     logLevel: e.LOG_LEVEL,
     port: e.PORT,
+    shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    sentry: { environment: e.SENTRY_ENVIRONMENT, release: e.SENTRY_RELEASE },
+    logShipping: { url: e.LOG_SHIP_URL, user: e.LOG_SHIP_USER, labels: e.LOG_SHIP_LABELS },
     database: {
       path: e.DATABASE_PATH,
       synchronous: e.SQLITE_SYNCHRONOUS,

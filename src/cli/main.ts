@@ -1,23 +1,7 @@
 #!/usr/bin/env node
-import { type Command, CommandError } from './command.js';
 /** The `negotiator` command: a thin dispatcher over the subcommands in ./commands. */
-import { runAudit } from './commands/audit.js';
-import { runCheckConfig } from './commands/check-config.js';
-import { runCheckDraft } from './commands/check-draft.js';
-import { runExplainPrice } from './commands/explain-price.js';
-import { runMigrate } from './commands/migrate.js';
-import { runParseEmail } from './commands/parse-email.js';
-import { runSandbox } from './commands/sandbox.js';
-
-const COMMANDS: Command[] = [
-  runExplainPrice,
-  runAudit,
-  runMigrate,
-  runCheckConfig,
-  runSandbox,
-  runParseEmail,
-  runCheckDraft,
-];
+import { CommandError } from './command.js';
+import { COMMANDS } from './commands.js';
 
 function help(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));
@@ -38,11 +22,12 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(help());
     return name === undefined ? 2 : 0;
   }
-  const command = COMMANDS.find((c) => c.name === name);
-  if (!command) {
+  const entry = COMMANDS.find((c) => c.name === name);
+  if (!entry) {
     process.stderr.write(`negotiator: unknown command "${name}"\n\n${help()}`);
     return 2;
   }
+  const command = await entry.load();
   if (rest.includes('--help') || rest.includes('-h')) {
     process.stdout.write(`${command.usage}\n`);
     return 0;

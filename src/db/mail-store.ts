@@ -26,6 +26,8 @@ export interface QueuedMessage {
   messageId: string;
   threadId: string | null;
   attempts: number;
+  /** The request (a Gmail push) that led to it being read, when one did. */
+  requestId: string | null;
 }
 
 export interface EmailRecord {
@@ -75,14 +77,14 @@ export function createMailStore(sqlite: Database.Database, mailbox: string) {
       then @historyId else pushed_history_id end
     where mailbox = @mailbox`);
   const enqueue = sqlite.prepare(`insert into gmail_messages (message_id, mailbox, thread_id,
-    history_id, status, attempts, next_attempt_at, recorded_at, updated_at)
-    values (?, ?, ?, ?, 'pending', 0, ?, ?, ?) on conflict (message_id) do nothing`);
+    history_id, status, attempts, next_attempt_at, recorded_at, updated_at, request_id)
+    values (?, ?, ?, ?, 'pending', 0, ?, ?, ?, ?) on conflict (message_id) do nothing`);
   const moveCursor = sqlite.prepare(`update gmail_sync set history_id = ?, last_poll_at = ?,
     updated_at = ? where mailbox = ?`);
   const moveCursorResync = sqlite.prepare(`update gmail_sync set history_id = ?, last_poll_at = ?,
     last_resync_at = ?, updated_at = ? where mailbox = ?`);
-  const due = sqlite.prepare(`select message_id as messageId, thread_id as threadId, attempts
-    from gmail_messages where mailbox = ? and status = 'pending' and next_attempt_at <= ?
+  const due = sqlite.prepare(`select message_id as messageId, thread_id as threadId, attempts,
+    request_id as requestId from gmail_messages where mailbox = ? and status = 'pending' and next_attempt_at <= ?
     order by cast(history_id as integer), recorded_at, rowid limit ?`);
   const finish = sqlite.prepare(`update gmail_messages set status = ?, outcome = ?,
     attempts = attempts + 1, last_error = null, updated_at = ? where message_id = ?`);
@@ -125,9 +127,16 @@ export function createMailStore(sqlite: Database.Database, mailbox: string) {
     influencer_name as influencerName from negotiations where thread_id = ?`);
 
   const record = sqlite.transaction(
-    (messages: SeenMessage[], cursor: string, now: number, resync: boolean) => {
+    (
+      messages: SeenMessage[],
+      cursor: string,
+      now: number,
+      resync: boolean,
+      requestId: string | null,
+    ) => {
       ensure.run(mailbox, now);
-      for (const m of messages) enqueue.run(m.id, mailbox, m.threadId, m.historyId, now, now, now);
+      for (const m of messages)
+        enqueue.run(m.id, mailbox, m.threadId, m.historyId, now, now, now, requestId);
       if (resync) moveCursorResync.run(cursor, now, now, now, mailbox);
       else moveCursor.run(cursor, now, now, mailbox);
     },
@@ -148,11 +157,19 @@ export function createMailStore(sqlite: Database.Database, mailbox: string) {
     recordPush: (historyId: string, pubsubMessageId: string, now: number): boolean =>
       push(historyId, pubsubMessageId, now),
     /** New messages from history and the cursor after them, in one transaction. */
-    recordHistory: (messages: SeenMessage[], cursor: string, now: number): void =>
-      record(messages, cursor, now, false),
+    recordHistory: (
+      messages: SeenMessage[],
+      cursor: string,
+      now: number,
+      requestId: string | null = null,
+    ): void => record(messages, cursor, now, false, requestId),
     /** A full resync: the recent messages (already-known ids are kept as they are) and a new cursor. */
-    recordResync: (messages: SeenMessage[], cursor: string, now: number): void =>
-      record(messages, cursor, now, true),
+    recordResync: (
+      messages: SeenMessage[],
+      cursor: string,
+      now: number,
+      requestId: string | null = null,
+    ): void => record(messages, cursor, now, true, requestId),
     due: (now: number, limit: number): QueuedMessage[] =>
       due.all(mailbox, now, limit) as QueuedMessage[],
     finish(messageId: string, status: 'done' | 'skipped', outcome: string, now: number): void {

@@ -199,6 +199,8 @@ export const gmailMessages = sqliteTable(
     lastError: text('last_error'),
     recordedAt: integer('recorded_at').notNull(),
     updatedAt: integer('updated_at').notNull(),
+    /** The push request that had it read (X-Request-Id), carried to the transition it causes. */
+    requestId: text('request_id'),
   },
   (t) => [
     index('gmail_messages_due_idx').on(t.status, t.nextAttemptAt),

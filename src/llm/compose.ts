@@ -7,14 +7,11 @@
 import type { OutboxEffect } from '../../machines/negotiation/index.js';
 import type { ModelPort } from '../adapters/anthropic/index.js';
 import type { ModelCallRow } from '../db/model-call-store.js';
-import {
-  checkDraft,
-  type GateDecision,
-  type DraftPurpose as GatePurpose,
-} from '../domain/gate/index.js';
+import { checkDraft, type GateDecision } from '../domain/gate/index.js';
 import { type Deliverable, parsePlatform } from '../domain/pricing/deliverables.js';
 import type { EffectHandler } from '../runtime/outbox-worker.js';
 import { callRow } from './classify.js';
+import { gateDecisionFor } from './gate-decision.js';
 import {
   type KnowledgeBase,
   renderKnowledgeBase,
@@ -59,21 +56,17 @@ export function createComposeHandler(deps: {
   recomposeAttempts?: number;
 }): EffectHandler<ComposeEffect> {
   const attempts = 1 + (deps.recomposeAttempts ?? 1);
-  function gateDecision(effect: ComposeEffect, facts: NegotiationFacts): GateDecision {
-    // The gate's purposes are the knowledge base's stages: farewell reads as decline, human as answer.
-    const purpose: GatePurpose = STAGE_FOR_PURPOSE[effect.purpose];
-    return {
-      purpose,
-      ...(effect.offerCents !== null ? { offerCents: effect.offerCents } : {}),
-      ...(effect.askCents !== null ? { askCents: effect.askCents } : {}),
+  const gateDecision = (effect: ComposeEffect, facts: NegotiationFacts): GateDecision =>
+    gateDecisionFor({
+      purpose: effect.purpose,
+      offerCents: effect.offerCents,
+      askCents: effect.askCents,
       deliverables: facts.deliverables,
-      ...(facts.paymentTerms && purpose === 'agreement'
-        ? { paymentTerms: facts.paymentTerms }
-        : {}),
-      ...(facts.usageRights ? { allowedCommitments: ['usage_rights' as const] } : {}),
-      internal: { floorCents: facts.floorCents, ceilingCents: facts.ceilingCents },
-    };
-  }
+      paymentTerms: facts.paymentTerms,
+      usageRights: facts.usageRights,
+      floorCents: facts.floorCents,
+      ceilingCents: facts.ceilingCents,
+    });
 
   return {
     async run(effect, ctx) {

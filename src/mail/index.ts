@@ -23,6 +23,7 @@ import { loadEscalationPolicy } from '../config-files/escalation.js';
 import { loadRateCard } from '../config-files/rate-card.js';
 import { createCampaignStore } from '../db/campaign-store.js';
 import { createMailStore } from '../db/mail-store.js';
+import { RetryableError } from '../domain/errors.js';
 import type { Logger } from '../observability/logger.js';
 import type { Clock } from '../runtime/clock.js';
 import type { Runtime } from '../runtime/index.js';
@@ -107,7 +108,9 @@ export function createMail(deps: {
   let address = '';
   let store: ReturnType<typeof createMailStore> | null = null;
   const storeFor = () => {
-    if (!store) throw new Error('mail not started: the mailbox address is not known yet');
+    // Only before start (a service that ran effects too early): a wait, not a failure.
+    if (!store)
+      throw new RetryableError('mail not started: the mailbox address is not known yet', 5_000);
     return store;
   };
 
@@ -202,13 +205,16 @@ export function createMail(deps: {
         watch,
         firstSync: first,
         /** A verified push: noted durably (once per Pub/Sub message), then the sync wakes. */
-        pushed(change: { historyId: string; pubsubMessageId: string }): void {
+        pushed(
+          change: { historyId: string; pubsubMessageId: string },
+          requestId?: string | null,
+        ): void {
           const fresh = mailStore.recordPush(
             change.historyId,
             change.pubsubMessageId,
             deps.clock.now(),
           );
-          if (fresh) sync.wake();
+          if (fresh) sync.wake(requestId);
         },
         async stop(): Promise<void> {
           watch?.stop();

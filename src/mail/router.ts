@@ -19,6 +19,8 @@ export type NegotiationStarter = (request: {
   threadId: string;
   sender: EmailAddress;
   email: ParsedEmail;
+  /** The push request that had the email read, stored on the negotiation's first transition. */
+  requestId?: string | null;
 }) => Promise<{ started: string } | { unknown: string }>;
 
 export interface RouterDeps {
@@ -68,11 +70,16 @@ export function createMailRouter(deps: RouterDeps) {
     });
   }
 
-  function deliver(negotiationId: string, type: 'REPLY_RECEIVED' | 'HUMAN_EMAIL_SEEN', id: string) {
+  function deliver(
+    negotiationId: string,
+    type: 'REPLY_RECEIVED' | 'HUMAN_EMAIL_SEEN',
+    id: string,
+    requestId: string | null,
+  ) {
     const result = deps.dispatch(
       negotiationId,
       { type, messageId: id },
-      { dedupeKey: `gmail:${id}` },
+      { dedupeKey: `gmail:${id}`, ...(requestId ? { requestId } : {}) },
     );
     const kind = type === 'REPLY_RECEIVED' ? 'reply' : 'takeover';
     if (result.status === 'applied' || result.status === 'duplicate')
@@ -83,7 +90,12 @@ export function createMailRouter(deps: RouterDeps) {
   }
 
   return {
-    async route(message: MailboxMessage, email: ParsedEmail): Promise<Routed> {
+    /** `requestId`: the push request that had it read, stored on the transitions it causes. */
+    async route(
+      message: MailboxMessage,
+      email: ParsedEmail,
+      requestId: string | null = null,
+    ): Promise<Routed> {
       if (message.labelIds.includes('DRAFT')) return { status: 'skipped', outcome: 'draft' };
       const sender = email.from;
       // Our Message-IDs are minted from outbox keys: that, not a table lookup, identifies our mail,
@@ -95,13 +107,13 @@ export function createMailRouter(deps: RouterDeps) {
       const negotiation = deps.store.negotiationForThread(message.threadId);
       if (negotiation) {
         record(message, email, negotiation.id, team ? 'out' : 'in');
-        if (!team) return deliver(negotiation.id, 'REPLY_RECEIVED', message.id);
+        if (!team) return deliver(negotiation.id, 'REPLY_RECEIVED', message.id, requestId);
         // The team's own outreach predates the reply the negotiation began with: history, not a
         // person taking over (a resync can read it after that reply).
         const began = deps.store.firstInboundAt(negotiation.id);
         if (began !== null && message.internalDate <= began)
           return { status: 'skipped', outcome: `earlier team mail:${negotiation.id}` };
-        return deliver(negotiation.id, 'HUMAN_EMAIL_SEEN', message.id);
+        return deliver(negotiation.id, 'HUMAN_EMAIL_SEEN', message.id, requestId);
       }
       if (team) return { status: 'skipped', outcome: 'team mail outside any negotiation' };
       if (!sender) return { status: 'skipped', outcome: 'no readable sender' };
@@ -109,13 +121,14 @@ export function createMailRouter(deps: RouterDeps) {
         threadId: message.threadId,
         sender,
         email,
+        requestId,
       });
       if ('unknown' in start) {
         record(message, email, null, 'in');
         return { status: 'skipped', outcome: `ignored: ${start.unknown}` };
       }
       record(message, email, start.started, 'in');
-      const delivered = deliver(start.started, 'REPLY_RECEIVED', message.id);
+      const delivered = deliver(start.started, 'REPLY_RECEIVED', message.id, requestId);
       return { ...delivered, outcome: `started ${delivered.outcome}` };
     },
   };

@@ -28,7 +28,7 @@ export function createNegotiationStarter(deps: {
   /** Told when a known influencer cannot be started (a person must decide). */
   onProblem?: (problem: string) => void;
 }): NegotiationStarter {
-  return async ({ threadId, sender }) => {
+  return async ({ threadId, sender, requestId }) => {
     const campaign = campaignForSender(deps.campaigns, sender.address);
     if (!campaign) return { unknown: `no campaign applies to ${sender.address}` };
     const lookup = await deps.sheets.findInfluencer(
@@ -70,6 +70,7 @@ export function createNegotiationStarter(deps: {
         averageViews: influencer.averageViews,
       },
       input: built.input,
+      ...(requestId ? { requestId } : {}),
     });
     return { started: id };
   };

@@ -61,14 +61,18 @@ export function createMailSync(deps: {
   let polling = false;
   let stopping = false;
   let timer: unknown = null;
+  let wokenBy: string | null = null;
 
   async function fetchChanges(): Promise<{ resynced: boolean; recorded: number }> {
     const now = deps.clock.now();
+    // The push that woke this read (if any) is what the messages found now are traced to.
+    const requestId = wokenBy;
+    wokenBy = null;
     const cursor = deps.store.state()?.historyId ?? null;
     if (cursor !== null) {
       const changes = await deps.mail.changesSince(cursor);
       if (!changes.expired) {
-        deps.store.recordHistory(changes.messages, changes.historyId, now);
+        deps.store.recordHistory(changes.messages, changes.historyId, now, requestId);
         return { resynced: false, recorded: changes.messages.length };
       }
       log.warn({ cursor }, 'history cursor expired: resyncing recent mail');
@@ -77,7 +81,7 @@ export function createMailSync(deps: {
     const { historyId } = await deps.mail.profile();
     // Search answers newest first; record oldest first so replies are read in the order written.
     const recent = (await deps.mail.search(resyncQuery, resyncMax)).reverse();
-    deps.store.recordResync(recent, historyId, now);
+    deps.store.recordResync(recent, historyId, now, requestId);
     log.info({ messages: recent.length, historyId }, 'mailbox resynced');
     return { resynced: true, recorded: recent.length };
   }
@@ -105,7 +109,7 @@ export function createMailSync(deps: {
             );
             continue;
           }
-          const routed = await deps.router.route(message, parseEmail(message.raw));
+          const routed = await deps.router.route(message, parseEmail(message.raw), row.requestId);
           deps.store.finish(row.messageId, routed.status, routed.outcome, deps.clock.now());
           processed += 1;
           log.info({ gmailMessageId: row.messageId, outcome: routed.outcome }, 'message routed');
@@ -185,8 +189,9 @@ export function createMailSync(deps: {
       stopping = false;
       return sync();
     },
-    /** A push said the mailbox changed. */
-    wake(): void {
+    /** A push said the mailbox changed; `requestId` is the push request's, for tracing. */
+    wake(requestId?: string | null): void {
+      if (requestId) wokenBy = requestId;
       if (polling && !stopping) void sync();
     },
     sync,

@@ -10,12 +10,86 @@ import { CIRCUIT_STATE_VALUE } from '../adapters/anthropic/index.js';
 export interface Metrics {
   registry: Registry;
   model: ModelMetrics;
+  http: HttpMetrics;
+  effects: EffectMetrics;
 }
+
+/**
+ * prom-client's defaults include three gauges named like counters, which `promtool check metrics`
+ * rejects. Each has a by-type sibling (`nodejs_active_handles{type}`…) whose sum is the same number.
+ */
+const MISNAMED_DEFAULTS = [
+  'nodejs_active_handles_total',
+  'nodejs_active_requests_total',
+  'nodejs_active_resources_total',
+];
 
 export function createMetrics(options: { defaults?: boolean } = {}): Metrics {
   const registry = new Registry();
-  if (options.defaults ?? true) collectDefaultMetrics({ register: registry });
-  return { registry, model: createModelMetrics(registry) };
+  if (options.defaults ?? true) {
+    collectDefaultMetrics({ register: registry });
+    for (const name of MISNAMED_DEFAULTS) registry.removeSingleMetric(name);
+  }
+  return {
+    registry,
+    model: createModelMetrics(registry),
+    http: createHttpMetrics(registry),
+    effects: createEffectMetrics(registry),
+  };
+}
+
+export interface HttpRequestLabels {
+  method: string;
+  /** The matched route's template (`/api/v1/negotiations/:id`), or `unmatched`; never a raw path. */
+  route: string;
+  status: string;
+}
+
+export type HttpMetrics = ReturnType<typeof createHttpMetrics>;
+
+/** Requests served, by method, route template and status (OBS-03). */
+export function createHttpMetrics(registry: Registry) {
+  const requests = new Counter({
+    name: 'http_requests_total',
+    help: 'HTTP requests served, by method, route template and status code.',
+    labelNames: ['method', 'route', 'status'] as const,
+    registers: [registry],
+  });
+  const duration = new Histogram({
+    name: 'http_request_duration_seconds',
+    help: 'Time to produce an HTTP response, by method, route template and status code.',
+    labelNames: ['method', 'route', 'status'] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [registry],
+  });
+  return {
+    observe(labels: HttpRequestLabels, seconds: number): void {
+      requests.inc(labels);
+      duration.observe(labels, seconds);
+    },
+  };
+}
+
+/** How one attempt at an effect ended, as the outbox worker saw it. */
+export type EffectOutcomeLabel = 'ok' | 'retry' | 'waiting' | 'dead';
+
+export type EffectMetrics = ReturnType<typeof createEffectMetrics>;
+
+/** Outbox effects (emails, model calls, Slack posts): how long each attempt took. */
+export function createEffectMetrics(registry: Registry) {
+  const latency = new Histogram({
+    name: 'negotiator_effect_latency_seconds',
+    help: 'Time one attempt at an outbox effect took, from claim to outcome, by kind and outcome.',
+    labelNames: ['kind', 'outcome'] as const,
+    buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120],
+    registers: [registry],
+  });
+  return {
+    /** The outbox worker's hook, called once per attempt. */
+    observeEffect(kind: string, seconds: number, outcome: EffectOutcomeLabel): void {
+      latency.observe({ kind, outcome }, Math.max(0, seconds));
+    },
+  };
 }
 
 export type ModelMetrics = ReturnType<typeof createModelMetrics>;

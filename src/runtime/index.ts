@@ -71,6 +71,18 @@ export function createRuntime(deps: RuntimeDeps) {
       worker.start();
       return report;
     },
+    /**
+     * The first half of `start`: negotiations restored and taking events, nothing performed
+     * yet — for a service whose effect handlers need something read at startup first (the
+     * mailbox address). `startWorkers` is the second half.
+     */
+    restore(): RehydrationReport {
+      return rehydrate({ store, registry, logger: deps.logger });
+    },
+    startWorkers(): void {
+      scheduler.start();
+      worker.start();
+    },
     /** Stops timers and new effects, waits for effects in flight, stops every actor. */
     async stop(deadlineMs?: number): Promise<boolean> {
       scheduler.stop();

@@ -41,6 +41,8 @@ export type EffectHandlers = {
   [K in OutboxEffectKind]?: EffectHandler<Extract<OutboxEffect, { kind: K }>>;
 };
 
+export type EffectObservation = 'ok' | 'retry' | 'waiting' | 'dead';
+
 export interface OutboxWorkerOptions {
   concurrency?: number;
   leaseMs?: number;
@@ -53,6 +55,8 @@ export interface OutboxWorkerOptions {
    * up attempts) before it is given up and its negotiation goes to people; null = wait for ever.
    */
   maxWaitMs?: number | null;
+  /** Told how each attempt went and how long it took (the effect-latency metric). */
+  observe?: (kind: string, seconds: number, outcome: EffectObservation) => void;
   /** Told about every effect given up on: the alert hook. */
   onDead?: (row: OutboxRow, error: string) => void;
 }
@@ -159,13 +163,22 @@ export function createOutboxWorker(
       attempt: row.attempts,
       requestId: row.requestId,
     };
+    const started = deps.clock.now();
+    const observe = (outcome: EffectObservation) =>
+      options.observe?.(parsed.data.kind, (deps.clock.now() - started) / 1000, outcome);
     try {
       const found =
         row.needsReconcile && handler.reconcile ? await handler.reconcile(parsed.data, ctx) : null;
-      finish(row, found ?? (await handler.run(parsed.data, ctx)));
+      const outcome = found ?? (await handler.run(parsed.data, ctx));
+      observe('ok');
+      finish(row, outcome);
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
-      if (error instanceof UnavailableError) return wait(row, error);
+      if (error instanceof UnavailableError) {
+        observe('waiting');
+        return wait(row, error);
+      }
+      observe(error instanceof RetryableError && row.attempts < maxAttempts ? 'retry' : 'dead');
       if (error instanceof RetryableError && row.attempts < maxAttempts) {
         const now = deps.clock.now();
         deps.outbox.retry(row.key, now + backoff(row.attempts, error.retryAfterMs), message, now);

@@ -5,9 +5,10 @@
  */
 /**
  * A status, a hang before anything happens (`timeout`), or `lost`: the request takes effect but
- * its answer never comes — the case that makes a blind retry send an email twice.
+ * its answer never comes — the case that makes a blind retry send an email twice. `error:<code>`
+ * is a refusal in the API's own terms, for the emulators that have them (Slack).
  */
-export type FaultStep = number | 'timeout' | 'lost';
+export type FaultStep = number | 'timeout' | 'lost' | `error:${string}`;
 
 export interface FaultPlan {
   /** Served one per request, in order, before normal answers resume. */
@@ -23,7 +24,9 @@ export interface FaultPlan {
 export type Fault =
   | { kind: 'status'; status: number; retryAfterMs: number }
   | { kind: 'timeout' }
-  | { kind: 'lost' };
+  | { kind: 'lost' }
+  /** An API-level refusal (`error:not_in_channel` → Slack's `{ok:false, error}`). */
+  | { kind: 'platform'; error: string };
 
 export function createFaults(random: () => number = Math.random) {
   const plans = new Map<string, FaultPlan>();
@@ -43,6 +46,7 @@ export function createFaults(random: () => number = Math.random) {
       const retryAfterMs = plan.retryAfterMs ?? 10;
       if (step === 'timeout') return { kind: 'timeout' };
       if (step === 'lost') return { kind: 'lost' };
+      if (typeof step === 'string') return { kind: 'platform', error: step.slice('error:'.length) };
       if (step !== undefined) return { kind: 'status', status: step, retryAfterMs };
       if (plan.errorRate && random() < plan.errorRate)
         return { kind: 'status', status: plan.status ?? 500, retryAfterMs };

@@ -124,14 +124,18 @@ describe('negotiator migrate and check-config', () => {
     expect(stdout).toContain(`${shipped.length} migration(s) applied`);
   });
 
-  it('reports configuration problems with exit code 1, and passes the shipped configuration', () => {
+  it('reports configuration problems with exit code 78, and passes the shipped files', () => {
     const { code, stderr } = negotiator(['check-config'], {
       PORT: 'x',
       CONFIG_DIR: '/nonexistent',
     });
-    expect(code).toBe(1);
+    expect(code).toBe(78);
     expect(stderr).toMatch(/PORT/);
-    const ok = negotiator(['check-config']);
-    expect(ok.code).toBe(0);
+    // No credentials here: those are reported (exit 78), the shipped YAML files pass.
+    const bare = negotiator(['check-config', '--json']);
+    expect(bare.code).toBe(78);
+    expect(JSON.parse(bare.stdout).passed).toContainEqual(
+      expect.objectContaining({ what: 'Configuration files' }),
+    );
   });
 });

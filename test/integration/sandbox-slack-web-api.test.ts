@@ -61,6 +61,48 @@ describe('sandbox Slack Web API', () => {
     expect(slack.messages('C0DEALS').at(-1)?.text).toBe('Deal agreed (confirmed)');
   });
 
+  it('keeps thread replies out of channel history unless broadcast, and lists them in replies', async () => {
+    const web = client();
+    const parent = await web.chat.postMessage({ channel: 'C0DEALS', text: 'Escalation: Ada' });
+    const quiet = await web.chat.postMessage({
+      channel: 'C0DEALS',
+      text: 'Taken over by <@U0ALICE>',
+      thread_ts: parent.ts ?? '',
+      metadata: { event_type: 'negotiator_effect', event_payload: { key: 'neg_1:postNotice:1' } },
+    });
+    const loud = await web.chat.postMessage({
+      channel: 'C0DEALS',
+      text: 'No answer for 3 days',
+      thread_ts: parent.ts ?? '',
+      reply_broadcast: true,
+    });
+    const history = await web.conversations.history({ channel: 'C0DEALS' });
+    expect(history.messages?.map((m) => m.ts)).toEqual([loud.ts, parent.ts]);
+    const replies = await web.conversations.replies({
+      channel: 'C0DEALS',
+      ts: parent.ts ?? '',
+      include_all_metadata: true,
+    });
+    expect(replies.messages?.map((m) => m.ts)).toEqual([parent.ts, quiet.ts, loud.ts]);
+    expect(replies.messages?.[1]).toMatchObject({
+      thread_ts: parent.ts ?? '',
+      metadata: { event_payload: { key: 'neg_1:postNotice:1' } },
+    });
+    await expect(
+      web.chat.postMessage({ channel: 'C0DEALS', text: 'x', thread_ts: '1.000' }),
+    ).rejects.toMatchObject({ data: { error: 'thread_not_found' } });
+  });
+
+  it('answers a scripted platform error in Slack terms', async () => {
+    slack.faults.set('chat.postMessage', { sequence: ['error:not_in_channel'] });
+    await expect(
+      client().chat.postMessage({ channel: 'C0DEALS', text: 'hello' }),
+    ).rejects.toMatchObject({ code: ErrorCode.PlatformError, data: { error: 'not_in_channel' } });
+    expect(slack.messages('C0DEALS')).toHaveLength(0);
+    await client().chat.postMessage({ channel: 'C0DEALS', text: 'hello' });
+    expect(slack.messages('C0DEALS')).toHaveLength(1);
+  });
+
   it('reports platform errors without retrying them', async () => {
     const bad = await client('xoxb-wrong')
       .auth.test()

@@ -301,6 +301,16 @@ const ROWS: Row[] = [
     ['deliverables_mismatch'],
   ],
   [
+    'quantities written with a times sign',
+    `Hi Maya,\n\nFor 1 × Instagram reel and 2 × Instagram story, we can offer $1,500.${SIGN}`,
+    [],
+  ],
+  [
+    'a times sign with the wrong quantity',
+    `Hi Maya,\n\nFor 1x reel and 3x stories, we can offer $1,500.${SIGN}`,
+    ['deliverables_mismatch'],
+  ],
+  [
     'TikTok video',
     `Hi Leo, we can offer $1,500 for one TikTok video, live within two weeks.${SIGN}`,
     [],
@@ -330,6 +340,17 @@ const ROWS: Row[] = [
     `Subject: Re: Brightwave x Maya — confirmed\n\nHi Maya,\n\nDeal: $1,800 for ${OK}, paid net 30 after the reel goes live.${SIGN}`,
     [],
     { purpose: 'agreement', offerCents: 180_000, paymentTerms: 'Net 30' },
+  ],
+  [
+    'agreement stating terms that are a sentence of their own',
+    `Hi Maya,\n\nConfirmed: $1,800 for ${OK}. Payment terms: 50% on signing, 50% within 30 days of the content going live, by bank transfer.${SIGN}`,
+    [],
+    {
+      purpose: 'agreement',
+      offerCents: 180_000,
+      paymentTerms:
+        '50% on signing, 50% within 30 days of the content going live, by bank transfer.',
+    },
   ],
   [
     'agreement without the terms',

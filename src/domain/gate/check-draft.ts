@@ -171,12 +171,15 @@ function checkNamedDeliverables(text: string, decision: GateDecision): GateFailu
 }
 
 /** Case- and spacing-insensitive: "Net 30" matches "net-30". */
+/** The phrase, whitespace and hyphens aside, not inside a longer word; a final full stop optional. */
 function mentions(text: string, phrase: string): boolean {
   const words = phrase
+    .replace(/[.;,]+$/, '')
     .split(/[\s-]+/)
     .filter(Boolean)
     .map(escapeRegExp);
-  return new RegExp(`\\b${words.join('[\\s-]+')}\\b`, 'i').test(text);
+  if (words.length === 0) return true;
+  return new RegExp(`(?<![\\w])${words.join('[\\s-]+')}(?![\\w])`, 'i').test(text);
 }
 
 function escapeRegExp(text: string): string {

@@ -36,6 +36,7 @@ const LABELS: Record<DeliverableType, [one: string, many: string]> = {
 const QUANTITIES: Readonly<Record<string, number>> = { a: 1, an: 1, single: 1, ...SMALL };
 const ADJECTIVE =
   /^(?:instagram|ig|insta|tiktok|youtube|yt|feed|in-feed|grid|static|carousel|dedicated|sponsored|branded|integrated|short|video|story|\d+-?(?:second|sec|s|minute|min))$/i;
+const TIMES = /^[x×*]$/i;
 const PAST_WORK = /^(?:last|past|recent|previous|latest|earlier|top|best|other)$/i;
 
 /** "2 Instagram stories" for messages. */
@@ -82,7 +83,9 @@ function quantityBefore(head: string): { value: number; text: string } | null {
     i--;
     skipped++;
   }
-  const word = (words[i] ?? '').toLowerCase();
+  // "2 × stories", "2 x reels": the sign sits between the count and the noun.
+  if (TIMES.test(words[i] ?? '') && i > 0) i--;
+  const word = (words[i] ?? '').toLowerCase().replace(/^(\d{1,3})[x×]$/, '$1');
   const value = /^\d{1,3}$/.test(word) ? Number(word) : QUANTITIES[word];
   if (value === undefined || PAST_WORK.test(words[i - 1] ?? '')) return null;
   return { value, text: words.slice(i, words.length).join(' ') };

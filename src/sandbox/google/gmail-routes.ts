@@ -98,7 +98,7 @@ export function mountGmail(
       lost.add(c);
       return null;
     }
-    if (fault) {
+    if (fault?.kind === 'status') {
       if (fault.status === 429 || fault.status === 503)
         c.header('retry-after', String(Math.ceil(fault.retryAfterMs / 1000)));
       return googleError(c, fault.status);

@@ -101,7 +101,7 @@ export function createGoogleIdentity(
         // Google's token endpoint answers outages in OAuth's error shape, not the API one.
         const fault = await faults?.next('token');
         if (fault?.kind === 'timeout' || fault?.kind === 'lost') return hang();
-        if (fault)
+        if (fault?.kind === 'status')
           return c.json(
             { error: 'temporarily_unavailable', error_description: 'sandbox fault' },
             fault.status as 503,

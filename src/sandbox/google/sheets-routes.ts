@@ -80,7 +80,7 @@ export function mountSheets(
     if (!deps.identity.authorized(c.req.header('authorization'))) return googleError(c, 401);
     const fault = await deps.faults.next(endpoint);
     if (fault?.kind === 'timeout' || fault?.kind === 'lost') return hang();
-    if (fault) return googleError(c, fault.status);
+    if (fault?.kind === 'status') return googleError(c, fault.status);
     const spreadsheet = deps.spreadsheets.find((s) => s.id === c.req.param('id'));
     if (!spreadsheet) return googleError(c, 404);
     if (!spreadsheet.shared) return googleError(c, 403, 'The caller does not have permission');

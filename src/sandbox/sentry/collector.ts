@@ -24,14 +24,14 @@ export async function startSentryCollector(options: { port?: number } = {}) {
     requests += 1;
     const fault = await faults.next('envelope');
     if (fault?.kind === 'timeout' || fault?.kind === 'lost') return hang();
-    if (fault?.status === 429) {
+    if (fault?.kind === 'status' && fault.status === 429) {
       // Relay's rate-limit answer: the SDK drops events for the categories named until it passes.
       const seconds = Math.max(1, Math.ceil(fault.retryAfterMs / 1000));
       c.header('retry-after', String(seconds));
       c.header('x-sentry-rate-limits', `${seconds}::organization`);
       return c.json({ detail: 'rate limited' }, 429);
     }
-    if (fault) return c.json({ detail: 'sandbox fault' }, fault.status as 500);
+    if (fault?.kind === 'status') return c.json({ detail: 'sandbox fault' }, fault.status as 500);
     let body = Buffer.from(await c.req.arrayBuffer());
     if ((c.req.header('content-encoding') ?? '').includes('gzip')) {
       try {

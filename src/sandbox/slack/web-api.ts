@@ -61,6 +61,24 @@ async function params(c: Context): Promise<Record<string, string>> {
   return Object.fromEntries(new URLSearchParams(await c.req.text()));
 }
 
+/** One page of messages, with Slack's cursor (an offset here). */
+function pageOf(messages: SlackMessage[], p: Record<string, string>, withMetadata: boolean) {
+  const offset = Number(p.cursor ?? 0) || 0;
+  const limit = Math.min(Number(p.limit ?? 100) || 100, 999);
+  const page = messages.slice(offset, offset + limit).map(({ metadata, channel: _c, ...m }) => ({
+    type: 'message',
+    ...m,
+    ...(withMetadata && metadata ? { metadata } : {}),
+  }));
+  const more = offset + limit < messages.length;
+  return {
+    ok: true,
+    messages: page,
+    has_more: more,
+    response_metadata: { next_cursor: more ? String(offset + limit) : '' },
+  };
+}
+
 export function mountSlackWebApi(
   app: Hono,
   deps: {
@@ -102,6 +120,11 @@ export function mountSlackWebApi(
         (!metadata?.event_type || typeof metadata.event_payload !== 'object')
       )
         return { ok: false, error: 'invalid_metadata_format' };
+      const parent = p.thread_ts
+        ? channel.messages.find((m) => m.ts === p.thread_ts && (m.thread_ts ?? m.ts) === m.ts)
+        : undefined;
+      if (p.thread_ts && !parent) return { ok: false, error: 'thread_not_found' };
+      const broadcast = p.reply_broadcast === 'true' || p.reply_broadcast === '1';
       const message: SlackMessage = {
         ts: ws.nextTs(),
         channel: channel.id,
@@ -110,7 +133,11 @@ export function mountSlackWebApi(
         user: BOT.user_id,
         ...(blocks ? { blocks: withIds(blocks) } : {}),
         ...(metadata ? { metadata } : {}),
+        ...(parent
+          ? { thread_ts: parent.ts, ...(broadcast ? { reply_broadcast: true } : {}) }
+          : {}),
       };
+      if (parent) parent.thread_ts = parent.ts;
       channel.messages.push(message);
       return { ok: true, channel: message.channel, ts: message.ts, message };
     },
@@ -154,21 +181,30 @@ export function mountSlackWebApi(
       if (!channel) return { ok: false, error: 'channel_not_found' };
       const withMetadata = p.include_all_metadata === 'true' || p.include_all_metadata === '1';
       const oldest = Number(p.oldest ?? 0);
-      const newest = [...channel.messages].reverse().filter((m) => Number(m.ts) > oldest);
-      const offset = Number(p.cursor ?? 0) || 0;
-      const limit = Math.min(Number(p.limit ?? 100) || 100, 999);
-      const page = newest.slice(offset, offset + limit).map(({ metadata, channel: _c, ...m }) => ({
-        type: 'message',
-        ...m,
-        ...(withMetadata && metadata ? { metadata } : {}),
-      }));
-      const more = offset + limit < newest.length;
-      return {
-        ok: true,
-        messages: page,
-        has_more: more,
-        response_metadata: { next_cursor: more ? String(offset + limit) : '' },
-      };
+      // Thread replies are not channel history unless they were broadcast to it.
+      const newest = [...channel.messages]
+        .reverse()
+        .filter((m) => Number(m.ts) > oldest)
+        .filter((m) => m.thread_ts === undefined || m.thread_ts === m.ts || m.reply_broadcast);
+      return pageOf(newest, p, withMetadata);
+    },
+    'conversations.replies': (p) => {
+      const channel = ws.channels.get(p.channel ?? '');
+      if (!channel) return { ok: false, error: 'channel_not_found' };
+      if (!p.ts) return invalidArguments(['[ERROR] missing required field: ts']);
+      const parent = channel.messages.find((m) => m.ts === p.ts);
+      if (!parent) return { ok: false, error: 'thread_not_found' };
+      const withMetadata = p.include_all_metadata === 'true' || p.include_all_metadata === '1';
+      const oldest = Number(p.oldest ?? 0);
+      // The parent first, then its replies oldest first, as Slack answers.
+      const thread = channel.messages.filter(
+        (m) => m === parent || (m.thread_ts === parent.ts && m.ts !== parent.ts),
+      );
+      return pageOf(
+        thread.filter((m) => m === parent || Number(m.ts) > oldest),
+        p,
+        withMetadata,
+      );
     },
     'views.open': (p) => {
       if (!p.trigger_id) return invalidArguments(['[ERROR] missing required field: trigger_id']);
@@ -211,6 +247,7 @@ export function mountSlackWebApi(
       return c.json({ ok: false, error: 'ratelimited' }, 429);
     }
     if (fault?.kind === 'status') return c.text('upstream error', fault.status as 500);
+    if (fault?.kind === 'platform') return c.json({ ok: false, error: fault.error });
     const handler = methods[method];
     if (!handler) return c.json({ ok: false, error: 'unknown_method' });
     if (!token) return c.json({ ok: false, error: 'not_authed' });
@@ -231,7 +268,8 @@ export function mountSlackWebApi(
   app.post('/:kind{actions|commands}/:team/:id/:secret', async (c) => {
     const fault = await faults.next('response_url');
     if (fault?.kind === 'timeout' || fault?.kind === 'lost') return hang();
-    if (fault) return c.json({ ok: false, error: 'internal_error' }, fault.status as 500);
+    if (fault?.kind === 'status')
+      return c.json({ ok: false, error: 'internal_error' }, fault.status as 500);
     const url = c.req.url;
     const body = await c.req.json().catch(() => undefined);
     if (!body || typeof body !== 'object' || Array.isArray(body)) {

@@ -42,6 +42,10 @@ export interface SlackMessage {
   text: string;
   blocks?: Block[];
   metadata?: { event_type: string; event_payload: Record<string, unknown> };
+  /** The parent's ts, on a thread reply (and on a parent once it has replies). */
+  thread_ts?: string;
+  /** A thread reply also shown in the channel. */
+  reply_broadcast?: boolean;
   bot_id: string;
   user: string;
   edited?: { ts: string };

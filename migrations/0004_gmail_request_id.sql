@@ -1,0 +1,1 @@
+ALTER TABLE `gmail_messages` ADD `request_id` text;

@@ -1,0 +1,157 @@
+/**
+ * The service `negotiator serve` runs, assembled in one place (the composition root): the
+ * database, the durable runtime, the Gmail, model and Slack sides, and the HTTP app, started in
+ * that order and stopped in the reverse one. A stop answers `/ready` 503 at once, stops taking
+ * requests (those in flight are answered), stops the listeners and the mailbox reader, lets
+ * running effects finish within the deadline (any that do not are reconciled by the next start,
+ * never redone blindly), and closes the database.
+ */
+import type { AddressInfo } from 'node:net';
+import { type ServerType, serve } from '@hono/node-server';
+import type { Config } from '../config.js';
+import { openMigratedDatabase } from '../db/open.js';
+import { createApi } from '../http/api.js';
+import { createApp } from '../http/app.js';
+import { createReadiness } from '../http/readiness.js';
+import { gmailPushRoutes, pushVerifierFromConfig } from '../http/webhooks/index.js';
+import { createModel } from '../llm/index.js';
+import { createMail } from '../mail/index.js';
+import { registerBusinessMetrics } from '../observability/business-metrics.js';
+import type { Logger } from '../observability/logger.js';
+import { createMetrics } from '../observability/metrics.js';
+import { currentRequestId } from '../observability/request-context.js';
+import { type Clock, systemClock } from '../runtime/clock.js';
+import { createRuntime } from '../runtime/index.js';
+import { createSlack } from '../slack/index.js';
+import type { ListenerErrorHook } from '../slack/interactions/deps.js';
+
+export interface ServiceOptions {
+  config: Config;
+  logger: Logger;
+  clock?: Clock;
+  /** Told about errors in Slack listeners (Sentry, when configured). */
+  onError?: ListenerErrorHook;
+}
+
+export async function startService(options: ServiceOptions) {
+  const { config, logger } = options;
+  const clock = options.clock ?? systemClock;
+  const database = openMigratedDatabase({
+    path: config.database.path,
+    synchronous: config.database.synchronous,
+    busyTimeoutMs: config.database.busyTimeoutMs,
+  });
+  const { sqlite } = database;
+  const metrics = createMetrics();
+  registerBusinessMetrics(metrics.registry, sqlite);
+
+  const slack = createSlack({ config, sqlite, clock, logger });
+  const alert = (text: string, key: string) => void slack.alerts.alert(text, { key });
+  const mail = createMail({
+    config,
+    sqlite,
+    clock,
+    logger,
+    onProblem: (text) => alert(text, `gmail:${text.slice(0, 60)}`),
+  });
+  const model = createModel({
+    config,
+    sqlite,
+    clock,
+    logger,
+    send: mail.handlers.sendEmail,
+    metrics: metrics.model,
+    onProblem: (text) => alert(text, 'model:outage'),
+  });
+  const runtime = createRuntime({
+    sqlite,
+    clock,
+    logger,
+    handlers: { ...mail.handlers, ...model.handlers, ...slack.handlers },
+    outbox: {
+      ...model.outboxOptions,
+      observe: metrics.effects.observeEffect,
+      onDead: (row, error) =>
+        alert(
+          `Gave up on ${row.kind} for negotiation ${row.negotiationId}: ${error}. The negotiation went to people.`,
+          `dead:${row.key}`,
+        ),
+    },
+  });
+
+  let stopping = false;
+  let workersRunning = false;
+  // Effects wait until the mailbox address is known: emails are sent from it, messages link to it.
+  runtime.restore();
+  const runningMail = await mail.start(runtime);
+  const runningSlack = await slack.start({
+    dispatch: runtime.dispatch,
+    mailbox: runningMail.address,
+    ...(options.onError ? { onListenerError: options.onError } : {}),
+  });
+  runtime.startWorkers();
+  workersRunning = true;
+
+  const token = config.secrets.API_TOKEN;
+  const app = createApp({
+    logger,
+    metrics,
+    shuttingDown: () => stopping,
+    readiness: createReadiness({
+      sqlite,
+      databasePath: config.database.path,
+      ...(config.gmail.credentialsFile ? { gmailTokenFile: config.gmail.credentialsFile } : {}),
+      workersRunning: () => workersRunning,
+      shuttingDown: () => stopping,
+    }),
+    webhooks: {
+      gmail: gmailPushRoutes({
+        verifier: pushVerifierFromConfig(config),
+        expectedMailbox: runningMail.address,
+        logger,
+        record: (change) => runningMail.pushed(change, currentRequestId()),
+      }),
+    },
+    ...(token ? { api: createApi({ sqlite, token }) } : {}),
+  });
+  const server = await listen(app.fetch, config.port);
+  const port = (server.address() as AddressInfo).port;
+  logger.info({ port, mailbox: runningMail.address }, 'negotiator is serving');
+
+  let stopped: Promise<boolean> | null = null;
+  return {
+    port,
+    sqlite,
+    runtime,
+    /** Idempotent. Resolves true when every running effect finished before the deadline. */
+    stop(timeoutMs = config.shutdownTimeoutMs): Promise<boolean> {
+      stopped ??= (async () => {
+        stopping = true;
+        const deadline = Date.now() + timeoutMs;
+        const closing = new Promise<void>((resolve) => server.close(() => resolve()));
+        await runningSlack.stop(Math.min(5_000, timeoutMs)).catch((error: unknown) => {
+          logger.warn({ err: error }, 'slack did not disconnect cleanly');
+        });
+        await runningMail.stop();
+        workersRunning = false;
+        const drained = await runtime.stop(Math.max(0, deadline - Date.now()));
+        // Keep-alive connections would hold close() open: answered requests are done by now.
+        server.closeAllConnections?.();
+        await closing;
+        database.close();
+        logger.info({ drained }, 'negotiator stopped');
+        return drained;
+      })();
+      return stopped;
+    },
+  };
+}
+
+export type Service = Awaited<ReturnType<typeof startService>>;
+
+function listen(fetch: (request: Request) => Response | Promise<Response>, port: number) {
+  return new Promise<ServerType & { closeAllConnections?: () => void }>((resolve, reject) => {
+    const server = serve({ fetch, port }, () => resolve(server));
+    server.once('error', reject);
+  });
+}
