@@ -3,9 +3,9 @@
  * an `authorized_user` JSON file (the same precedence as `gmailCredentials` in src/mail). The
  * file's contents are never quoted: it holds the refresh token.
  */
-import { readFileSync } from 'node:fs';
 import type { GmailCredentials } from '../adapters/gmail/mail-port.js';
 import type { Config } from '../config.js';
+import { readJsonFile } from './json-file.js';
 import type { CredentialPass, CredentialProblem } from './report.js';
 
 const WHAT = 'Gmail OAuth credentials';
@@ -77,31 +77,13 @@ function fromFile(file: string): GmailCheck {
     passed: [],
     problems: [{ what, problem: text, fix }],
   });
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code ?? 'unknown error';
-    return code === 'ENOENT'
-      ? problem(
-          'does not exist',
-          'create the file, or fix GMAIL_CREDENTIALS_FILE (relative paths start at the project root)',
-        )
-      : problem(
-          `cannot be read (${code})`,
-          'let the service user read it, e.g. chmod 600 and chown to that user',
-        );
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    return problem(
-      'is not valid JSON',
-      `write it again as {"type":"authorized_user","client_id":…,"client_secret":…,"refresh_token":…}`,
-    );
-  }
-  const record = (json ?? {}) as Record<string, unknown>;
+  const read = readJsonFile(file, {
+    missing:
+      'create the file, or fix GMAIL_CREDENTIALS_FILE (relative paths start at the project root)',
+    invalid: `write it again as {"type":"authorized_user","client_id":…,"client_secret":…,"refresh_token":…}`,
+  });
+  if (!read.ok) return problem(read.problem, read.fix);
+  const record = (read.json ?? {}) as Record<string, unknown>;
   if (record.installed || record.web)
     return problem(
       'is an OAuth client file (client_secret.json): it has no refresh token',

@@ -5,7 +5,7 @@
  * file is ever quoted except the account's address, which operators need to share the sheet.
  */
 import { createPrivateKey } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readJsonFile } from './json-file.js';
 import type { CredentialPass, CredentialProblem } from './report.js';
 
 const DOWNLOAD =
@@ -35,25 +35,12 @@ export function checkServiceAccountFile(file: string | undefined): ServiceAccoun
     passed: [],
     problems: [{ what, problem, fix }],
   });
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code ?? 'unknown error';
-    return code === 'ENOENT'
-      ? fail('does not exist', `put the key there or fix the path; to get a key, ${DOWNLOAD}`)
-      : fail(
-          `cannot be read (${code})`,
-          'let the service user read it, e.g. chmod 600 and chown to that user',
-        );
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    // JSON.parse's message quotes the text near the error, which may be the private key.
-    return fail('is not valid JSON', DOWNLOAD);
-  }
+  const read = readJsonFile(file, {
+    missing: `put the key there or fix the path; to get a key, ${DOWNLOAD}`,
+    invalid: DOWNLOAD,
+  });
+  if (!read.ok) return fail(read.problem, read.fix);
+  const { json } = read;
   if (typeof json !== 'object' || json === null || Array.isArray(json))
     return fail('is not a JSON object', DOWNLOAD);
   const key = json as Record<string, unknown>;

@@ -19,6 +19,7 @@ import {
   type SlackEmulator,
   startSlackEmulator,
 } from '../../src/sandbox/slack/emulator.js';
+import { eventually } from '../support/slack.js';
 
 const CHANNEL = 'C0DEALS';
 
@@ -82,20 +83,6 @@ function deferred<T = void>() {
     reject = rej;
   });
   return { promise, resolve, reject };
-}
-
-/** Polls until `check` passes, failing with its last error after `ms`. */
-async function eventually(check: () => void, ms = 2_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    try {
-      check();
-      return;
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((r) => setTimeout(r, 10));
-    }
-  }
 }
 
 const button = (actionId: string, value: string, text = 'Approve') => ({
@@ -496,13 +483,15 @@ describe('Socket Mode ack deadlines', { timeout: 8_000 }, () => {
         ]),
       );
       // Both attempts were acked in the end; Slack takes the first and ignores the other.
-      await eventually(() =>
-        expect(
-          slack
-            .acks()
-            .map((a) => a.accepted)
-            .sort(),
-        ).toEqual([false, true]),
+      await eventually(
+        () =>
+          expect(
+            slack
+              .acks()
+              .map((a) => a.accepted)
+              .sort(),
+          ).toEqual([false, true]),
+        2_000,
       );
 
       // Nothing handles this button, so nothing acks it: the user sees an error, and no retry.

@@ -9,93 +9,48 @@
 import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type SlackEmulator, startSlackEmulator } from '../../src/sandbox/slack/emulator.js';
-import { createSlackApp, type SlackApp } from '../../src/slack/app.js';
 import { gmailUrl } from '../../src/slack/blocks/describe.js';
-import { createInteractionReads } from '../../src/slack/interactions/index.js';
-import { createManualClock } from '../support/manual-clock.js';
 import { negotiationInput } from '../support/negotiation.js';
-import { recordingHandlers, startRuntime, tempDatabasePath } from '../support/runtime.js';
+import { recordingHandlers } from '../support/runtime.js';
+import {
+  CHANNEL,
+  eventually,
+  MAILBOX,
+  type ManualClock,
+  type Runtime,
+  runtimeHelpers,
+  startSlackStack,
+} from '../support/slack.js';
 
-const CHANNEL = 'C0DEALS';
-const MAILBOX = 'deals@agency.test';
 const DAY = 86_400_000;
-
-async function eventually(check: () => void, ms = 3_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    try {
-      check();
-      return;
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
-  }
-}
 
 describe('/negotiation over Socket Mode', { timeout: 20_000 }, () => {
   let slack: SlackEmulator;
-  let rt: ReturnType<typeof startRuntime>;
-  let app: SlackApp;
-  let clock: ReturnType<typeof createManualClock>;
+  let rt: Runtime;
+  let clock: ManualClock;
+  let stop: () => Promise<void>;
 
   beforeEach(async () => {
-    clock = createManualClock();
-    rt = startRuntime({ path: tempDatabasePath(), clock, handlers: recordingHandlers().handlers });
-    rt.start();
-    slack = await startSlackEmulator({
-      users: [
-        { id: 'U0ALICE', name: 'alice' },
-        { id: 'U0MALLORY', name: 'mallory' },
-      ],
-    });
-    const logger = pino({ level: 'silent' });
-    app = createSlackApp({
-      botToken: slack.botToken,
-      appToken: slack.appToken,
-      apiUrl: slack.apiUrl,
-      deps: {
-        channel: CHANNEL,
-        allowedUsers: ['U0ALICE'],
-        dispatch: rt.dispatch,
-        ...createInteractionReads(rt.database.sqlite),
-        clock,
-        logger,
-        mailbox: MAILBOX,
-      },
-      logger,
-      retryConfig: { retries: 0 },
-      pingTimeoutMs: 1_000,
-    });
-    await app.start();
+    ({ slack, rt, clock, stop } = await startSlackStack({
+      handlers: recordingHandlers().handlers,
+      startSlack: () =>
+        startSlackEmulator({
+          users: [
+            { id: 'U0ALICE', name: 'alice' },
+            { id: 'U0MALLORY', name: 'mallory' },
+          ],
+        }),
+      logger: pino({ level: 'silent' }),
+      allowedUsers: ['U0ALICE'],
+    }));
   });
 
-  afterEach(async () => {
-    await app?.stop();
-    await slack?.close();
-    await rt?.close();
-  });
+  afterEach(() => stop?.());
 
-  const sqlite = () => rt.database.sqlite;
-  const seqOf = (id: string) =>
-    (sqlite().prepare('select seq from negotiations where id = ?').get(id) as { seq: number }).seq;
-  const movesAfter = (id: string, seq: number) =>
-    sqlite()
-      .prepare(`select event_type as eventType, to_state as toState, event_json as eventJson
-        from transitions where negotiation_id = ? and seq > ? order by seq`)
-      .all(id, seq) as Array<{ eventType: string; toState: string; eventJson: string }>;
-  const transitionCount = () =>
-    (sqlite().prepare('select count(*) as n from transitions').get() as { n: number }).n;
-
-  async function drain(): Promise<void> {
-    for (let i = 0; i < 100; i++) {
-      clock.advance(0);
-      await rt.worker.idle();
-      const next = rt.outbox.nextWakeAt();
-      if (rt.worker.inFlight() === 0 && (next === null || next > clock.now())) return;
-    }
-    throw new Error('the outbox did not settle');
-  }
+  const { sqlite, seqOf, transitionsAfter, transitionCount, drain } = runtimeHelpers(() => ({
+    rt,
+    clock,
+  }));
 
   function campaign(id: string) {
     sqlite()
@@ -120,7 +75,7 @@ describe('/negotiation over Socket Mode', { timeout: 20_000 }, () => {
     });
     rt.dispatch(id, { type: 'OFFER_REQUESTED' });
     await drain();
-    expect(movesAfter(id, 0).map((m) => m.toState)).toEqual([
+    expect(transitionsAfter(id, 0).map((m) => m.toState)).toEqual([
       'drafting',
       'sending',
       'awaitingReply',
@@ -221,7 +176,7 @@ describe('/negotiation over Socket Mode', { timeout: 20_000 }, () => {
       const taken = await run('U0ALICE', 'takeover @ada');
       expect(taken.text).toMatch(/^You hold the negotiation with Ada Lovelace .*`neg_ada`/);
       expect(taken.text).toContain('/negotiation resume neg_ada');
-      const took = movesAfter('neg_ada', seq);
+      const took = transitionsAfter('neg_ada', seq);
       expect(took.map(({ eventType, toState }) => ({ eventType, toState }))).toEqual([
         { eventType: 'HUMAN_TOOK_OVER', toState: 'humanControl' },
       ]);
@@ -237,7 +192,7 @@ describe('/negotiation over Socket Mode', { timeout: 20_000 }, () => {
       const seqTaken = seqOf('neg_ada');
       const resumed = await run('U0ALICE', 'resume Ada Lovelace');
       expect(resumed.text).toContain('is back with the agent (humanControl → awaitingReply)');
-      const back = movesAfter('neg_ada', seqTaken);
+      const back = transitionsAfter('neg_ada', seqTaken);
       expect(back.map(({ eventType, toState }) => ({ eventType, toState }))).toEqual([
         { eventType: 'RESUMED', toState: 'awaitingReply' },
       ]);

@@ -22,26 +22,23 @@ import { createSocketModeServer, type EnvelopeType } from '../../src/sandbox/sla
 import { mountSlackWebApi } from '../../src/sandbox/slack/web-api.js';
 import { APP_ID, createWorkspace } from '../../src/sandbox/slack/workspace.js';
 import { ESCALATION_ACTIONS, MODALS, REVIEW_ACTIONS } from '../../src/slack/actions.js';
-import { createSlackApp, type SlackApp } from '../../src/slack/app.js';
+import type { SlackApp } from '../../src/slack/app.js';
 import { approvalMessage } from '../../src/slack/blocks/approval.js';
 import { escalationMessage } from '../../src/slack/blocks/escalation.js';
-import {
-  createInteractionReads,
-  type InteractionDeps,
-} from '../../src/slack/interactions/index.js';
-import { createManualClock } from '../support/manual-clock.js';
 import { classified, negotiationInput } from '../support/negotiation.js';
+import { createTestNegotiation, recordingHandlers } from '../support/runtime.js';
 import {
-  createTestNegotiation,
-  recordingHandlers,
-  startRuntime,
-  tempDatabasePath,
-} from '../support/runtime.js';
+  CHANNEL,
+  eventually,
+  MAILBOX,
+  type ManualClock,
+  type Runtime,
+  runtimeHelpers,
+  startSlackStack,
+} from '../support/slack.js';
 
-const CHANNEL = 'C0DEALS';
 const BOT_TOKEN = 'xoxb-interactions-test';
 const APP_TOKEN = 'xapp-1-interactions-test';
-const MAILBOX = 'deals@agency.test';
 const USERS = [
   { id: 'U0ALICE', name: 'alice' },
   { id: 'U0BOB', name: 'bob' },
@@ -90,6 +87,8 @@ async function startSlack() {
   });
   return {
     ...users,
+    botToken: BOT_TOKEN,
+    appToken: APP_TOKEN,
     apiUrl: `${running.url}/api/`,
     message: (ts: string) => workspace.channel(CHANNEL).messages.find((m) => m.ts === ts),
     ephemerals: () => structuredClone(workspace.ephemerals),
@@ -108,102 +107,49 @@ async function startSlack() {
   };
 }
 
-/** Polls a concrete condition (socket delivery is asynchronous), failing with its last error. */
-async function eventually(check: () => void, ms = 3_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    try {
-      check();
-      return;
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
-  }
-}
-
 type Slack = Awaited<ReturnType<typeof startSlack>>;
-type Runtime = ReturnType<typeof startRuntime>;
 
 describe('Slack decisions over Socket Mode', { timeout: 15_000 }, () => {
   let slack: Slack;
   let rt: Runtime;
   let app: SlackApp;
-  let clock: ReturnType<typeof createManualClock>;
+  let clock: ManualClock;
+  let stop: () => Promise<void>;
   let logs: Array<Record<string, unknown>>;
 
   beforeEach(async () => {
-    clock = createManualClock();
     // Every reply asks $2,500: over the $1,500 ceiling by more than the margin, so it escalates.
     const { handlers } = recordingHandlers({
       classify: (effect) => classified(effect.messageId, 'counter', 250_000),
     });
-    rt = startRuntime({ path: tempDatabasePath(), clock, handlers });
-    rt.start();
-    slack = await startSlack();
     const lines: Array<Record<string, unknown>> = [];
     logs = lines;
     const logger = pino(
       { level: 'debug' },
       { write: (line: string) => void lines.push(JSON.parse(line)) },
     );
-    const deps: InteractionDeps = {
-      channel: CHANNEL,
+    ({ slack, rt, app, clock, stop } = await startSlackStack({
+      handlers,
+      startSlack,
+      logger,
       allowedUsers: ['U0ALICE', 'U0BOB'],
-      dispatch: rt.dispatch,
-      ...createInteractionReads(rt.database.sqlite),
-      clock,
-      logger,
-      mailbox: MAILBOX,
-    };
-    app = createSlackApp({
-      botToken: BOT_TOKEN,
-      appToken: APP_TOKEN,
-      apiUrl: slack.apiUrl,
-      deps,
-      logger,
-      retryConfig: { retries: 0 },
-      pingTimeoutMs: 1_000,
-    });
-    await app.start();
+    }));
   });
 
-  afterEach(async () => {
-    await app?.stop();
-    await slack?.close();
-    await rt?.close();
-  });
+  afterEach(() => stop?.());
 
-  const sqlite = () => rt.database.sqlite;
-  const seqOf = (id: string) =>
-    (sqlite().prepare('select seq from negotiations where id = ?').get(id) as { seq: number }).seq;
-  /** The transitions after `seq`, oldest first. */
-  const transitionsAfter = (id: string, seq: number) =>
-    sqlite()
-      .prepare(`select event_type as eventType, to_state as toState, event_json as eventJson
-        from transitions where negotiation_id = ? and seq > ? order by seq`)
-      .all(id, seq) as Array<{ eventType: string; toState: string; eventJson: string }>;
+  const { sqlite, seqOf, transitionsAfter, transitionCount, drain } = runtimeHelpers(() => ({
+    rt,
+    clock,
+  }));
   const moves = (id: string, seq: number) =>
     transitionsAfter(id, seq).map(({ eventType, toState }) => ({ eventType, toState }));
-  const allTransitions = () =>
-    (sqlite().prepare('select count(*) as n from transitions').get() as { n: number }).n;
   function lastEffect<K extends OutboxEffect['kind']>(id: string, kind: K) {
     const row = sqlite()
       .prepare(`select payload_json as json from outbox where negotiation_id = ? and kind = ?
         order by id desc limit 1`)
       .get(id, kind) as { json: string } | undefined;
     return row ? (JSON.parse(row.json) as Extract<OutboxEffect, { kind: K }>) : null;
-  }
-
-  /** Runs the outbox until nothing is due now. */
-  async function drain(): Promise<void> {
-    for (let i = 0; i < 100; i++) {
-      clock.advance(0);
-      await rt.worker.idle();
-      const next = rt.outbox.nextWakeAt();
-      if (rt.worker.inFlight() === 0 && (next === null || next > clock.now())) return;
-    }
-    throw new Error('the outbox did not settle');
   }
 
   /** A negotiation escalated over the ceiling, with its escalation posted in the channel. */
@@ -557,12 +503,12 @@ describe('Slack decisions over Socket Mode', { timeout: 15_000 }, () => {
           },
         ],
       });
-      const before = allTransitions();
+      const before = transitionCount();
       await click('U0ALICE', posted.ts ?? '', ESCALATION_ACTIONS.approveCounter).acked;
       await eventually(() =>
         expect(logs.filter((l) => l.msg === 'a click that is not ours: ignored')).toHaveLength(1),
       );
-      expect(allTransitions()).toBe(before);
+      expect(transitionCount()).toBe(before);
       expect(slack.calls('chat.update')).toEqual([]);
       expect(slack.ephemerals()).toEqual([]);
     });
@@ -608,7 +554,7 @@ describe('Slack decisions over Socket Mode', { timeout: 15_000 }, () => {
       });
       await click('U0ALICE', posted.ts ?? '', 'foreign_modal').acked;
       const viewId = await modalFor('U0ALICE', MODALS.reviewEdit);
-      const before = allTransitions();
+      const before = transitionCount();
       const submitted = await slack.submitModal({
         user: 'U0ALICE',
         viewId,
@@ -620,7 +566,7 @@ describe('Slack decisions over Socket Mode', { timeout: 15_000 }, () => {
           logs.filter((l) => l.msg === 'a modal submission that is not ours: ignored'),
         ).toMatchObject([{ callbackId: MODALS.reviewEdit, user: 'U0ALICE' }]),
       );
-      expect(allTransitions()).toBe(before);
+      expect(transitionCount()).toBe(before);
       expect(slack.calls('chat.update')).toEqual([]);
     });
 

@@ -5,31 +5,17 @@ import { parseNegotiationCommand } from '../../src/slack/commands/parse.js';
 const HOUR = 3_600_000;
 
 describe('parseNegotiationCommand', () => {
-  it('reads status, takeover and resume with the rest of the line as the query', () => {
-    expect(parseNegotiationCommand('status Ada Lovelace')).toEqual({
-      kind: 'status',
-      query: 'Ada Lovelace',
-    });
-    expect(parseNegotiationCommand('  TAKEOVER   @ada ')).toEqual({
-      kind: 'takeover',
-      query: '@ada',
-    });
-    expect(parseNegotiationCommand('take-over neg_1')).toEqual({
-      kind: 'takeover',
-      query: 'neg_1',
-    });
-    expect(parseNegotiationCommand('resume neg_1')).toEqual({ kind: 'resume', query: 'neg_1' });
-  });
-
-  it("undoes Slack's escaping: mailto links become the address, entities are decoded", () => {
-    expect(parseNegotiationCommand('status <mailto:ada@creators.test|ada@creators.test>')).toEqual({
-      kind: 'status',
-      query: 'ada@creators.test',
-    });
-    expect(parseNegotiationCommand('status Smith &amp; Jones')).toEqual({
-      kind: 'status',
-      query: 'Smith & Jones',
-    });
+  it.each([
+    // status, takeover and resume take the rest of the line as the query
+    ['status Ada Lovelace', 'status', 'Ada Lovelace'],
+    ['  TAKEOVER   @ada ', 'takeover', '@ada'],
+    ['take-over neg_1', 'takeover', 'neg_1'],
+    ['resume neg_1', 'resume', 'neg_1'],
+    // Slack's escaping is undone: mailto links become the address, entities are decoded
+    ['status <mailto:ada@creators.test|ada@creators.test>', 'status', 'ada@creators.test'],
+    ['status Smith &amp; Jones', 'status', 'Smith & Jones'],
+  ])('reads %j as %s of %j', (text, kind, query) => {
+    expect(parseNegotiationCommand(text)).toEqual({ kind, query });
   });
 
   it('answers help for help, for nothing typed and for text that is not a string', () => {

@@ -3,21 +3,20 @@
  * body, and approve / edit / reject. The buttons carry the draft's key, so a click on an older
  * draft changes nothing.
  */
-import type { DraftPurpose, OutboxEffect } from '../../../machines/negotiation/index.js';
-import type { NegotiationFactsResult } from '../../db/negotiation-facts.js';
+import type { DraftPurpose } from '../../../machines/negotiation/index.js';
 import { encodeActionValue, REVIEW_ACTIONS } from '../actions.js';
 import {
   amountWithCpm,
   campaignText,
+  type DecisionInput,
+  decisionFooter,
   email,
-  gmailLink,
   mentions,
   money,
   who,
   whoPlain,
 } from './describe.js';
 import {
-  actions,
   button,
   type ChatMessage,
   context,
@@ -31,14 +30,7 @@ import {
   userText,
 } from './kit.js';
 
-type ApprovalEffect = Extract<OutboxEffect, { kind: 'requestApproval' }>;
-
-export interface ApprovalInput {
-  facts: NegotiationFactsResult;
-  effect: Omit<ApprovalEffect, 'kind' | 'key'>;
-  mailbox: string;
-  mentions: readonly string[];
-}
+export type ApprovalInput = DecisionInput<'requestApproval'>;
 
 export const PURPOSE_TITLES: Record<DraftPurpose, string> = {
   opening: 'Opening offer',
@@ -83,13 +75,16 @@ export function approvalMessage(input: ApprovalInput): ChatMessage {
     ...(body.trimmed
       ? [context('_The draft is longer than Slack shows here; *Edit* opens all of it._')]
       : []),
-    section(`:email: ${gmailLink(facts, input.mailbox)}`),
-    actions([
-      button(REVIEW_ACTIONS.approve, 'Approve and send', value, 'primary'),
-      button(REVIEW_ACTIONS.edit, 'Edit', value),
-      button(REVIEW_ACTIONS.reject, 'Reject', value, 'danger'),
-    ]),
-    context(people ? `For ${people}` : '', `Negotiation \`${userText(facts.id, 200)}\``),
+    ...decisionFooter(
+      facts,
+      input.mailbox,
+      [
+        button(REVIEW_ACTIONS.approve, 'Approve and send', value, 'primary'),
+        button(REVIEW_ACTIONS.edit, 'Edit', value),
+        button(REVIEW_ACTIONS.reject, 'Reject', value, 'danger'),
+      ],
+      people,
+    ),
   ];
   const text =
     `Review before sending: ${purpose} to ${who(facts)} (${email(facts)})` +

@@ -1,12 +1,36 @@
 /**
  * The phrases every message uses to describe a negotiation: who the influencer is, which
  * campaign, what they deliver, what the money means as CPM, where the Gmail thread is, and whom to
- * mention. User-provided values come out escaped for mrkdwn.
+ * mention; and what the messages asking for a decision are built from and end with. User-provided
+ * values come out escaped for mrkdwn.
  */
+import type { OutboxEffect } from '../../../machines/negotiation/index.js';
 import type { NegotiationFactsResult } from '../../db/negotiation-facts.js';
 import { formatCents } from '../../domain/money.js';
 import type { Deliverable, DeliverableType } from '../../domain/pricing/deliverables.js';
-import { clip, escapeMrkdwn, oneLine, userText } from './kit.js';
+import {
+  actions,
+  type Block,
+  type Button,
+  clip,
+  context,
+  escapeMrkdwn,
+  oneLine,
+  section,
+  userText,
+} from './kit.js';
+
+/**
+ * What a message asking for a decision is built from: the negotiation's facts, the effect that
+ * asks for it (without its kind and key), the mailbox the Gmail thread lives in, and whom to
+ * mention.
+ */
+export interface DecisionInput<K extends OutboxEffect['kind']> {
+  facts: NegotiationFactsResult;
+  effect: Omit<Extract<OutboxEffect, { kind: K }>, 'kind' | 'key'>;
+  mailbox: string;
+  mentions: readonly string[];
+}
 
 const DELIVERABLE_NAMES: Record<DeliverableType, string> = {
   instagram_post: 'Instagram post',
@@ -131,4 +155,21 @@ export function slackDate(at: number): string {
   if (!Number.isFinite(at) || Math.abs(at) > 8.64e15) return 'at an unknown time';
   const fallback = new Date(at).toISOString().replace('T', ' ').slice(0, 16);
   return `<!date^${Math.floor(at / 1000)}^{date_short_pretty} {time}|${fallback} UTC>`;
+}
+
+/**
+ * The end of a message asking for a decision: the Gmail thread, one button per choice, and whom
+ * it is for (`people`, already mentions) with the negotiation's id.
+ */
+export function decisionFooter(
+  facts: NegotiationFactsResult,
+  mailbox: string,
+  buttons: Button[],
+  people: string,
+): Block[] {
+  return [
+    section(`:email: ${gmailLink(facts, mailbox)}`),
+    actions(buttons),
+    context(people ? `For ${people}` : '', `Negotiation \`${userText(facts.id, 200)}\``),
+  ];
 }

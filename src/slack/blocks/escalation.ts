@@ -3,16 +3,17 @@
  * the latest emails, the influencer's numbers, the draft if one failed the checks, and one click
  * for each decision a person can take.
  */
-import type { EscalationReason, OutboxEffect } from '../../../machines/negotiation/index.js';
+import type { EscalationReason } from '../../../machines/negotiation/index.js';
 import type { NegotiationFactsResult } from '../../db/negotiation-facts.js';
 import { formatCents } from '../../domain/money.js';
 import { ESCALATION_ACTIONS, encodeActionValue } from '../actions.js';
 import {
   amountWithCpm,
   campaignText,
+  type DecisionInput,
+  decisionFooter,
   deliverablesText,
   email,
-  gmailLink,
   handle,
   mentions,
   money,
@@ -23,10 +24,8 @@ import {
   whoPlain,
 } from './describe.js';
 import {
-  actions,
   button,
   type ChatMessage,
-  context,
   fields,
   header,
   message,
@@ -36,14 +35,7 @@ import {
   userText,
 } from './kit.js';
 
-type EscalationEffect = Extract<OutboxEffect, { kind: 'postEscalation' }>;
-
-export interface EscalationInput {
-  facts: NegotiationFactsResult;
-  effect: Omit<EscalationEffect, 'kind' | 'key'>;
-  mailbox: string;
-  mentions: readonly string[];
-}
+export type EscalationInput = DecisionInput<'postEscalation'>;
 
 /** A title and what the reason means for the person deciding. */
 export const ESCALATION_TITLES: Record<EscalationReason, { title: string; meaning: string }> = {
@@ -112,9 +104,12 @@ export function escalationMessage(input: EscalationInput): ChatMessage {
     ...fields(moneyFields(input)),
     ...conversation(facts),
     ...draft(facts),
-    section(`:email: ${gmailLink(facts, input.mailbox)}`),
-    actions(decisionButtons(facts.id, effect.suggestedCents)),
-    context(people ? `For ${people}` : '', `Negotiation \`${userText(facts.id, 200)}\``),
+    ...decisionFooter(
+      facts,
+      input.mailbox,
+      decisionButtons(facts.id, effect.suggestedCents),
+      people,
+    ),
   ];
   const text =
     `Needs a decision on ${who(facts)} (${email(facts)}): ${reason.title}` +
