@@ -37,6 +37,11 @@ export const COMMANDS: Entry[] = [
     load: async () => (await import('./commands/check-config.js')).runCheckConfig,
   },
   {
+    name: 'backup',
+    summary: 'copy the database to a file while the service runs, verified (integrity_check)',
+    load: async () => (await import('./commands/backup.js')).runBackup,
+  },
+  {
     name: 'sandbox',
     summary: 'run local emulators of every external service and print the environment for them',
     load: async () => (await import('./commands/sandbox.js')).runSandbox,

@@ -61,6 +61,19 @@ describe('sandbox Slack Web API', () => {
     expect(slack.messages('C0DEALS').at(-1)?.text).toBe('Deal agreed (confirmed)');
   });
 
+  it("deletes the bot's own message once; a second delete is message_not_found", async () => {
+    const web = client();
+    const posted = await web.chat.postMessage({ channel: 'C0DEALS', text: 'live test' });
+    await web.chat.delete({ channel: 'C0DEALS', ts: posted.ts ?? '' });
+    expect(slack.messages('C0DEALS').map((m) => m.ts)).not.toContain(posted.ts);
+    await expect(
+      web.chat.delete({ channel: 'C0DEALS', ts: posted.ts ?? '' }),
+    ).rejects.toMatchObject({
+      code: ErrorCode.PlatformError,
+      data: { error: 'message_not_found' },
+    });
+  });
+
   it('keeps thread replies out of channel history unless broadcast, and lists them in replies', async () => {
     const web = client();
     const parent = await web.chat.postMessage({ channel: 'C0DEALS', text: 'Escalation: Ada' });

@@ -176,6 +176,17 @@ export function mountSlackWebApi(
       message.edited = { ts: ws.nextTs() };
       return { ok: true, channel: message.channel, ts: message.ts, text: message.text };
     },
+    'chat.delete': (p) => {
+      const channel = ws.channels.get(p.channel ?? '');
+      if (!channel) return { ok: false, error: 'channel_not_found' };
+      const index = channel.messages.findIndex((m) => m.ts === p.ts);
+      if (index < 0) return { ok: false, error: 'message_not_found' };
+      // A bot token deletes only the bot's own messages.
+      if (channel.messages[index]?.bot_id !== BOT.bot_id)
+        return { ok: false, error: 'cant_delete_message' };
+      channel.messages.splice(index, 1);
+      return { ok: true, channel: channel.id, ts: p.ts };
+    },
     'conversations.history': (p) => {
       const channel = ws.channels.get(p.channel ?? '');
       if (!channel) return { ok: false, error: 'channel_not_found' };
