@@ -3,8 +3,12 @@
  * support. This is the only module that reads `process.env`. Every problem is reported at once,
  * naming the variable and what is wrong, and never echoing a value (some are secrets).
  *
- * Longer than most files because it is the one schema over every variable: splitting it would
- * split the only place that reads `process.env`.
+ * Each variable also carries what operators are told about it: the helpers record how they read
+ * it (kind, default, range or values, secret) and each entry its section and description, so the
+ * configuration reference in README.md (`npm run docs:config`) is generated from the schema itself.
+ *
+ * Longer than most files because it is the one schema over every variable, with its description:
+ * splitting it would split the only place that reads `process.env` from what documents it.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { parseEnv } from 'node:util';
@@ -12,6 +16,52 @@ import { z } from 'zod';
 import { parseDuration } from './domain/duration.js';
 import { parseLogLabels } from './observability/log-shipping.js';
 import { projectRoot, resolveFromRoot } from './paths.js';
+
+/** The sections of the configuration reference, in the order it shows them. */
+export const CONFIG_GROUPS = [
+  'Service',
+  'Database',
+  'Negotiation',
+  'Gmail and Pub/Sub',
+  'Sheets',
+  'Slack',
+  'Anthropic',
+  'Observability',
+  'Endpoints for emulators and tests',
+] as const;
+export type ConfigGroup = (typeof CONFIG_GROUPS)[number];
+
+/** How a variable is read, recorded by the helper that reads it. */
+export interface ValueFacts {
+  kind: 'boolean' | 'integer' | 'duration' | 'choice' | 'secret' | 'path' | 'url' | 'text' | 'list';
+  /** What the value may be, in words (Markdown): a range, the allowed values or a format. */
+  accepts: string;
+  /** What an unset or empty variable stands for, written as it would be set; none when absent. */
+  default?: string;
+  min?: number;
+  max?: number;
+  values?: readonly string[];
+  /** Never printed or logged. */
+  secret?: boolean;
+}
+
+/** What an operator is told about a variable. */
+export interface VariableDocs {
+  group: ConfigGroup;
+  /** One line, no final full stop. */
+  description: string;
+  /** When the variable must be set, completing "Required …" (e.g. "to start the service"). */
+  required?: string;
+}
+
+export interface ConfigVariable extends ValueFacts, VariableDocs {
+  name: string;
+}
+
+// Registries rather than `.meta()`: they hold the facts without cloning a schema or touching
+// zod's global registry, so the schema parses exactly as it would without them.
+const valueFacts = z.registry<ValueFacts>();
+const variableDocs = z.registry<VariableDocs>();
 
 const bool = (fallback: boolean) =>
   z
@@ -23,6 +73,11 @@ const bool = (fallback: boolean) =>
       if (['0', 'false', 'no', 'off'].includes(text)) return false;
       ctx.addIssue({ code: 'custom', message: 'must be true or false' });
       return z.NEVER;
+    })
+    .register(valueFacts, {
+      kind: 'boolean',
+      accepts: '`true` or `false`',
+      default: `${fallback}`,
     });
 
 const int = (fallback: number, min: number, max: number) =>
@@ -34,7 +89,16 @@ const int = (fallback: number, min: number, max: number) =>
       if (/^\d+$/.test(v.trim()) && n >= min && n <= max) return n;
       ctx.addIssue({ code: 'custom', message: `must be a whole number from ${min} to ${max}` });
       return z.NEVER;
+    })
+    .register(valueFacts, {
+      kind: 'integer',
+      accepts: `whole number, ${min} to ${max}`,
+      default: String(fallback),
+      min,
+      max,
     });
+
+const DURATION_FORMAT = 'duration: `30s`, `15m`, `48h`, `7d`, `1d12h`';
 
 const duration = (fallback: string) =>
   z
@@ -45,7 +109,8 @@ const duration = (fallback: string) =>
       if (ms !== null && ms > 0) return ms;
       ctx.addIssue({ code: 'custom', message: 'must be a duration such as 30s, 15m, 48h or 7d' });
       return z.NEVER;
-    });
+    })
+    .register(valueFacts, { kind: 'duration', accepts: DURATION_FORMAT, default: fallback });
 
 /** A duration, or `off` for a feature that can be switched off (null). */
 const durationOrOff = (fallback: string) =>
@@ -58,6 +123,11 @@ const durationOrOff = (fallback: string) =>
       if (ms !== null && ms > 0) return ms;
       ctx.addIssue({ code: 'custom', message: 'must be a duration such as 30m or 4h, or off' });
       return z.NEVER;
+    })
+    .register(valueFacts, {
+      kind: 'duration',
+      accepts: `${DURATION_FORMAT}; or \`off\``,
+      default: fallback,
     });
 
 const oneOf = <const T extends readonly [string, ...string[]]>(values: T, fallback: T[number]) =>
@@ -69,6 +139,12 @@ const oneOf = <const T extends readonly [string, ...string[]]>(values: T, fallba
       if (found) return found as T[number];
       ctx.addIssue({ code: 'custom', message: `must be one of ${values.join(', ')}` });
       return z.NEVER;
+    })
+    .register(valueFacts, {
+      kind: 'choice',
+      accepts: values.map((x) => `\`${x}\``).join(', '),
+      default: fallback,
+      values,
     });
 
 /** An optional secret: validated for shape, never printed. */
@@ -87,7 +163,14 @@ const secret = (shape?: { prefix: string; what: string }) =>
         return z.NEVER;
       }
       return text;
+    })
+    .register(valueFacts, {
+      kind: 'secret',
+      accepts: shape ? `secret: ${shape.what} (\`${shape.prefix}...\`)` : 'secret',
+      secret: true,
     });
+
+const PATH_FORMAT = 'path, relative to the project root';
 
 const path = (fallback: string) =>
   z
@@ -99,7 +182,8 @@ const path = (fallback: string) =>
         return z.NEVER;
       }
       return v.trim() === ':memory:' ? ':memory:' : resolveFromRoot(v.trim());
-    });
+    })
+    .register(valueFacts, { kind: 'path', accepts: PATH_FORMAT, default: fallback });
 
 /** An optional http(s) URL, for pointing an SDK somewhere other than its public endpoint. */
 const url = () =>
@@ -115,19 +199,22 @@ const url = () =>
       } catch {}
       ctx.addIssue({ code: 'custom', message: 'must be an http(s) URL' });
       return z.NEVER;
-    });
+    })
+    .register(valueFacts, { kind: 'url', accepts: 'http(s) URL' });
 
 const optionalText = () =>
   z
     .string()
     .optional()
-    .transform((v) => v?.trim() || undefined);
+    .transform((v) => v?.trim() || undefined)
+    .register(valueFacts, { kind: 'text', accepts: 'text' });
 
 const optionalPath = () =>
   z
     .string()
     .optional()
-    .transform((v) => (v?.trim() ? resolveFromRoot(v.trim()) : undefined));
+    .transform((v) => (v?.trim() ? resolveFromRoot(v.trim()) : undefined))
+    .register(valueFacts, { kind: 'path', accepts: PATH_FORMAT });
 
 /** A comma-separated list of Slack ids starting with one of `prefixes` (W… is an Enterprise user). */
 const slackIds = (prefixes: string, what: string) =>
@@ -144,83 +231,247 @@ const slackIds = (prefixes: string, what: string) =>
       if (bad.length === 0) return ids;
       ctx.addIssue({ code: 'custom', message: `must be Slack ${what}; not: ${bad.join(', ')}` });
       return z.NEVER;
-    });
+    })
+    .register(valueFacts, { kind: 'list', accepts: `comma-separated Slack ${what}` });
+
+/** Files a variable under a section of the reference, with what operators are told about it. */
+const section =
+  (group: ConfigGroup) =>
+  <T extends z.ZodType>(schema: T, description: string, required?: string): T => {
+    variableDocs.add(schema, { group, description, ...(required ? { required } : {}) });
+    return schema;
+  };
+
+const service = section('Service');
+const database = section('Database');
+const negotiation = section('Negotiation');
+const gmail = section('Gmail and Pub/Sub');
+const sheets = section('Sheets');
+const slack = section('Slack');
+const anthropic = section('Anthropic');
+const observability = section('Observability');
+const endpoints = section('Endpoints for emulators and tests');
+
+const TO_START = 'to start the service';
+const GMAIL_PARTS = `${TO_START}, unless \`GMAIL_CREDENTIALS_FILE\` is set`;
+
+/** Read before the others: it names the file they may come from, so it is not in the schema. */
+const envFileSchema = service(
+  optionalPath(),
+  'A file to read instead of `./.env` (an error if it does not exist); real environment variables win over its values',
+);
 
 const envSchema = z.object({
-  NODE_ENV: oneOf(['development', 'production', 'test'], 'development'),
-  LOG_LEVEL: oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'info'),
-  PORT: int(8080, 1, 65_535),
-  SHUTDOWN_TIMEOUT_MS: int(20_000, 1_000, 600_000),
-  API_TOKEN: secret(),
-  DATABASE_PATH: path('data/negotiator.db'),
-  SQLITE_SYNCHRONOUS: oneOf(['FULL', 'NORMAL'], 'FULL'),
-  SQLITE_BUSY_TIMEOUT_MS: int(5000, 0, 600_000),
-  CONFIG_DIR: path('config'),
-  REVIEW_MODE: bool(true),
-  FOLLOW_UP_DELAY: duration('48h'),
-  STALE_DELAY: duration('72h'),
-  APPROVAL_REMINDER_DELAY: duration('4h'),
-  HOLDING_REPLY_DELAY: durationOrOff('4h'),
-  INSPECT: bool(false),
-  INSPECT_PORT: int(9400, 0, 65_535),
-  INSPECT_MASK: bool(true),
-  ANTHROPIC_API_KEY: secret(),
-  SLACK_BOT_TOKEN: secret({ prefix: 'xoxb-', what: 'a Slack bot token' }),
-  SLACK_APP_TOKEN: secret({ prefix: 'xapp-', what: 'a Slack app-level token' }),
-  GMAIL_CLIENT_ID: z.string().optional(),
-  GMAIL_CLIENT_SECRET: secret(),
-  GMAIL_REFRESH_TOKEN: secret(),
-  GMAIL_CREDENTIALS_FILE: optionalPath(),
-  GMAIL_PUBSUB_TOPIC: optionalText(),
-  GMAIL_POLL_INTERVAL: duration('5m'),
-  GMAIL_FROM_NAME: optionalText(),
-  GMAIL_PUSH_AUDIENCE: optionalText(),
-  GMAIL_PUSH_SERVICE_ACCOUNT: optionalText(),
-  GMAIL_PUSH_TOKEN: secret(),
-  TEAM_DOMAINS: z
-    .string()
-    .optional()
-    .transform((v, ctx) => {
-      const domains = (v ?? '')
-        .split(',')
-        .map((d) => d.trim().toLowerCase().replace(/^@/, ''))
-        .filter(Boolean);
-      const bad = domains.filter((d) => !/^[a-z0-9-]+(\.[a-z0-9-]+)+$/.test(d));
-      if (bad.length === 0) return domains;
-      ctx.addIssue({ code: 'custom', message: `not domain names: ${bad.join(', ')}` });
-      return z.NEVER;
-    }),
-  GOOGLE_SERVICE_ACCOUNT_FILE: optionalPath(),
-  INFLUENCER_SHEET_ID: optionalText(),
-  SLACK_CHANNEL: optionalText(),
-  SLACK_ALLOWED_USERS: slackIds('U', 'user ids (U…)'),
-  SLACK_MENTIONS: slackIds('US', 'user (U…) or user group (S…) ids'),
-  ANTHROPIC_READING_MODEL: optionalText(),
-  ANTHROPIC_WRITING_MODEL: optionalText(),
-  MODEL_TIMEOUT: duration('45s'),
-  KNOWLEDGE_BASE_DIR: path('knowledge-base'),
-  SENTRY_DSN: secret({ prefix: 'http', what: 'a Sentry DSN URL' }),
-  SENTRY_ENVIRONMENT: optionalText(),
-  SENTRY_RELEASE: optionalText(),
-  LOG_SHIP_URL: url(),
-  LOG_SHIP_USER: optionalText(),
-  LOG_SHIP_TOKEN: secret(),
-  LOG_SHIP_LABELS: z
-    .string()
-    .default('')
-    .transform((v, ctx) => {
-      try {
-        return parseLogLabels(v);
-      } catch (error) {
-        ctx.addIssue({ code: 'custom', message: (error as Error).message });
+  NODE_ENV: service(
+    oneOf(['development', 'production', 'test'], 'development'),
+    'Runtime environment: outside production, logs on a terminal are pretty-printed; also the default Sentry environment',
+  ),
+  LOG_LEVEL: service(
+    oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'info'),
+    'The least severe level of log line written (`silent` writes none)',
+  ),
+  PORT: service(
+    int(8080, 1, 65_535),
+    'HTTP port for health, readiness, metrics, the webhooks and the API',
+  ),
+  SHUTDOWN_TIMEOUT_MS: service(
+    int(20_000, 1_000, 600_000),
+    'On SIGTERM, how long running effects may finish before they are left to the next start, in milliseconds',
+  ),
+  API_TOKEN: service(
+    secret(),
+    'Bearer token for the read-only API (`/api/v1/...`); unset turns the API off',
+  ),
+  DATABASE_PATH: database(
+    path('data/negotiator.db'),
+    'The SQLite file (`:memory:` for throwaway runs); `/data/negotiator.db` in the container',
+  ),
+  SQLITE_SYNCHRONOUS: database(
+    oneOf(['FULL', 'NORMAL'], 'FULL'),
+    '`FULL` survives power loss; `NORMAL` survives a process crash but may lose the last commits on power loss, for faster writes',
+  ),
+  SQLITE_BUSY_TIMEOUT_MS: database(
+    int(5000, 0, 600_000),
+    'How long a writer waits for a lock before failing, in milliseconds',
+  ),
+  CONFIG_DIR: negotiation(
+    path('config'),
+    'Folder holding `rate-card.yaml` and `escalation.yaml` (both required) and `campaigns/*.yaml`',
+  ),
+  REVIEW_MODE: negotiation(bool(true), 'Post every email to Slack for approval before it is sent'),
+  FOLLOW_UP_DELAY: negotiation(
+    duration('48h'),
+    'No reply this long after our offer: send one polite follow-up',
+  ),
+  STALE_DELAY: negotiation(
+    duration('72h'),
+    'No reply this long after the follow-up: mark the negotiation stale and tell the team',
+  ),
+  APPROVAL_REMINDER_DELAY: negotiation(
+    duration('4h'),
+    'A draft waiting for approval this long: remind the channel',
+  ),
+  HOLDING_REPLY_DELAY: negotiation(
+    durationOrOff('4h'),
+    'Escalated and undecided this long: send the influencer one short holding reply (never in review mode)',
+  ),
+  INSPECT: observability(
+    bool(false),
+    'Show every negotiation live in the Stately inspector, through a relay on 127.0.0.1 (development only, never in production)',
+  ),
+  INSPECT_PORT: observability(int(9400, 0, 65_535), 'Port of the inspector relay on 127.0.0.1'),
+  INSPECT_MASK: observability(
+    bool(true),
+    'Replace email addresses and amounts in what the inspector shows',
+  ),
+  ANTHROPIC_API_KEY: anthropic(secret(), 'Anthropic API key', TO_START),
+  SLACK_BOT_TOKEN: slack(
+    secret({ prefix: 'xoxb-', what: 'a Slack bot token' }),
+    'The app\'s "Bot User OAuth Token"',
+    TO_START,
+  ),
+  SLACK_APP_TOKEN: slack(
+    secret({ prefix: 'xapp-', what: 'a Slack app-level token' }),
+    'App-level token for Socket Mode, with the `connections:write` scope',
+    TO_START,
+  ),
+  GMAIL_CLIENT_ID: gmail(
+    z.string().optional().register(valueFacts, { kind: 'text', accepts: 'text' }),
+    'OAuth client id for the team mailbox (ends with `.apps.googleusercontent.com`)',
+    GMAIL_PARTS,
+  ),
+  GMAIL_CLIENT_SECRET: gmail(secret(), 'OAuth client secret for the team mailbox', GMAIL_PARTS),
+  GMAIL_REFRESH_TOKEN: gmail(
+    secret(),
+    'Refresh token of the team mailbox, with the Gmail scope',
+    GMAIL_PARTS,
+  ),
+  GMAIL_CREDENTIALS_FILE: gmail(
+    optionalPath(),
+    'Instead of the three variables above: an `authorized_user` JSON file (`client_id`, `client_secret`, `refresh_token`)',
+    `${TO_START}, unless the three variables above are set`,
+  ),
+  GMAIL_PUBSUB_TOPIC: gmail(
+    optionalText(),
+    'Topic Gmail publishes mailbox changes to (`projects/<project>/topics/<topic>`); unset, the mailbox is only polled',
+  ),
+  GMAIL_POLL_INTERVAL: gmail(
+    duration('5m'),
+    'Read the mailbox this often even without a push (Google drops some)',
+  ),
+  GMAIL_FROM_NAME: gmail(
+    optionalText(),
+    'Display name on the agent\'s emails (e.g. "Lumen Partnerships"); the address is the mailbox\'s',
+  ),
+  GMAIL_PUSH_AUDIENCE: gmail(
+    optionalText(),
+    'OIDC audience of the push subscription; with `GMAIL_PUSH_SERVICE_ACCOUNT`, `POST /webhooks/gmail` verifies its token',
+  ),
+  GMAIL_PUSH_SERVICE_ACCOUNT: gmail(
+    optionalText(),
+    'Service account the push subscription signs its OIDC token as (with `GMAIL_PUSH_AUDIENCE`)',
+  ),
+  GMAIL_PUSH_TOKEN: gmail(
+    secret(),
+    'Instead of OIDC: a shared secret the push URL carries as `?token=` (compared in constant time)',
+  ),
+  TEAM_DOMAINS: gmail(
+    z
+      .string()
+      .optional()
+      .transform((v, ctx) => {
+        const domains = (v ?? '')
+          .split(',')
+          .map((d) => d.trim().toLowerCase().replace(/^@/, ''))
+          .filter(Boolean);
+        const bad = domains.filter((d) => !/^[a-z0-9-]+(\.[a-z0-9-]+)+$/.test(d));
+        if (bad.length === 0) return domains;
+        ctx.addIssue({ code: 'custom', message: `not domain names: ${bad.join(', ')}` });
         return z.NEVER;
-      }
-    }),
-  GOOGLE_API_URL: url(),
-  GOOGLE_TOKEN_URL: url(),
-  GOOGLE_CERTS_URL: url(),
-  SLACK_API_URL: url(),
-  ANTHROPIC_BASE_URL: url(),
+      })
+      .register(valueFacts, { kind: 'list', accepts: 'comma-separated domain names' }),
+    "The team's email domains: a colleague writing in a thread hands it to people (unset: the mailbox's own, unless public)",
+  ),
+  GOOGLE_SERVICE_ACCOUNT_FILE: sheets(
+    optionalPath(),
+    'Service-account key file (JSON) that can read the influencer sheet',
+    TO_START,
+  ),
+  INFLUENCER_SHEET_ID: sheets(
+    optionalText(),
+    'Id of the influencer sheet, for campaigns that do not name their own',
+  ),
+  SLACK_CHANNEL: slack(
+    optionalText(),
+    'Channel id (`C...`) where deals, escalations and approvals are posted; invite the app to it',
+    TO_START,
+  ),
+  SLACK_ALLOWED_USERS: slack(
+    slackIds('U', 'user ids (U…)'),
+    'Who may approve, edit, decline or take over; empty: anyone who can act in the channel',
+  ),
+  SLACK_MENTIONS: slack(
+    slackIds('US', 'user (U…) or user group (S…) ids'),
+    'Mentioned on every agreement alert',
+  ),
+  ANTHROPIC_READING_MODEL: anthropic(
+    optionalText(),
+    "Model id that reads influencers' replies",
+    TO_START,
+  ),
+  ANTHROPIC_WRITING_MODEL: anthropic(optionalText(), 'Model id that writes the emails', TO_START),
+  MODEL_TIMEOUT: anthropic(
+    duration('45s'),
+    'How long one model call may take; keep it under a minute (the lease of the effect making the call)',
+  ),
+  KNOWLEDGE_BASE_DIR: anthropic(
+    path('knowledge-base'),
+    'The knowledge base the writing model follows (markdown with frontmatter, read at run time)',
+  ),
+  SENTRY_DSN: observability(
+    secret({ prefix: 'http', what: 'a Sentry DSN URL' }),
+    'Sentry DSN; errors are reported only when it is set',
+  ),
+  SENTRY_ENVIRONMENT: observability(
+    optionalText(),
+    'Environment on Sentry events (unset: `NODE_ENV`)',
+  ),
+  SENTRY_RELEASE: observability(
+    optionalText(),
+    'Release on Sentry events (unset: `negotiator@<version>`)',
+  ),
+  LOG_SHIP_URL: observability(
+    url(),
+    'Loki push API (or anything speaking it) to ship the JSON log lines to; never blocks the service',
+  ),
+  LOG_SHIP_USER: observability(
+    optionalText(),
+    'Basic-auth user for `LOG_SHIP_URL` (Grafana Cloud: the numeric Loki user id)',
+  ),
+  LOG_SHIP_TOKEN: observability(secret(), 'Basic-auth password or API token for `LOG_SHIP_URL`'),
+  LOG_SHIP_LABELS: observability(
+    z
+      .string()
+      .default('')
+      .transform((v, ctx) => {
+        try {
+          return parseLogLabels(v);
+        } catch (error) {
+          ctx.addIssue({ code: 'custom', message: (error as Error).message });
+          return z.NEVER;
+        }
+      })
+      .register(valueFacts, { kind: 'list', accepts: '`name=value` pairs, comma-separated' }),
+    'Labels on every shipped log line',
+  ),
+  GOOGLE_API_URL: endpoints(url(), 'Google APIs root (Gmail, Sheets); unset: the public service'),
+  GOOGLE_TOKEN_URL: endpoints(url(), 'Google OAuth token endpoint; unset: the public one'),
+  GOOGLE_CERTS_URL: endpoints(
+    url(),
+    "Google's OIDC certificates, for push tokens; unset: the public ones",
+  ),
+  SLACK_API_URL: endpoints(url(), 'Slack Web API base, e.g. `https://slack.com/api/`'),
+  ANTHROPIC_BASE_URL: endpoints(url(), 'Anthropic API base; unset: the public API'),
 });
 
 export type Env = z.output<typeof envSchema>;
@@ -303,6 +554,33 @@ export interface Config {
     slackApiUrl: string | undefined;
     anthropicBaseUrl: string | undefined;
   };
+}
+
+/**
+ * Every variable with what the configuration reference says about it: ENV_FILE, then the schema's
+ * variables in its order. Throws for a variable without a section and description, so a new one
+ * cannot go undocumented.
+ */
+export function configReference(): ConfigVariable[] {
+  const variables: Array<[string, z.ZodType]> = [
+    ['ENV_FILE', envFileSchema],
+    ...Object.entries(envSchema.shape),
+  ];
+  return variables.map(([name, schema]) => describeVariable(name, schema));
+}
+
+/** The variables the schema reads (ENV_FILE is read before it, to find the `.env` file). */
+export function schemaVariables(): string[] {
+  return Object.keys(envSchema.shape);
+}
+
+function describeVariable(name: string, schema: z.ZodType): ConfigVariable {
+  const facts = valueFacts.get(schema);
+  const docs = variableDocs.get(schema);
+  if (!facts)
+    throw new Error(`${name}: read it with a helper here, or register its facts in valueFacts`);
+  if (!docs) throw new Error(`${name}: give it a section and a description (e.g. service(...))`);
+  return { name, ...docs, ...facts };
 }
 
 export class ConfigError extends Error {
@@ -390,8 +668,8 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
 }
 
 function defaultEnvFile(env: Record<string, string | undefined>): string | null {
-  const explicit = env.ENV_FILE?.trim();
-  if (explicit) return resolveFromRoot(explicit);
+  const explicit = envFileSchema.parse(env.ENV_FILE);
+  if (explicit) return explicit;
   const local = resolveFromRoot('.env', projectRoot());
   return existsSync(local) ? local : null;
 }

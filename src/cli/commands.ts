@@ -42,6 +42,11 @@ export const COMMANDS: Entry[] = [
     load: async () => (await import('./commands/backup.js')).runBackup,
   },
   {
+    name: 'demo',
+    summary: 'run the agent end to end against local emulators: seven personas, no credentials',
+    load: async () => (await import('./commands/demo.js')).runDemoCommand,
+  },
+  {
     name: 'sandbox',
     summary: 'run local emulators of every external service and print the environment for them',
     load: async () => (await import('./commands/sandbox.js')).runSandbox,

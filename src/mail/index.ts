@@ -156,6 +156,7 @@ export function createMail(deps: {
               now: deps.clock.now,
             }),
             campaigns: loadCampaigns(config.configDir),
+            mailboxAddress: address,
             campaignStore: createCampaignStore(deps.sqlite),
             rateCard: loadRateCard(config.configDir),
             escalation,

@@ -1,13 +1,16 @@
 /**
  * A known influencer writing on a thread the agent never saw (a reply to outreach sent by hand):
  * find them in the influencer sheet, pick the campaign that applies to them, and start a
- * negotiation for that thread with the campaign's terms (NEG-01). Anyone else is "unknown" and
- * left to people; a sheet that cannot be read is an error (retried, then reported).
+ * negotiation for that thread with the campaign's terms (NEG-01). A talent manager writing for a
+ * creator is recognised by the creator's address in Cc (or To): the negotiation is the creator's,
+ * and the agent answers whoever wrote. Anyone else is "unknown" and left to people; a sheet that
+ * cannot be read is an error (retried, then reported).
  */
 import type { NegotiationInput } from '../../machines/negotiation/index.js';
 import type { SheetPort } from '../adapters/sheets/sheet-port.js';
 import type { CampaignStore } from '../db/campaign-store.js';
 import { type Campaign, campaignForSender } from '../domain/campaign.js';
+import type { EmailAddress, ParsedEmail } from '../domain/email/index.js';
 import { PermanentError } from '../domain/errors.js';
 import { buildNegotiationInput } from '../domain/negotiation-input.js';
 import type { RateCard } from '../domain/pricing/rate-card.js';
@@ -18,6 +21,8 @@ import type { NegotiationStarter } from './router.js';
 export function createNegotiationStarter(deps: {
   sheets: SheetPort;
   campaigns: readonly Campaign[];
+  /** The team mailbox, lower-cased: never taken for a creator writing to it. */
+  mailboxAddress?: string;
   campaignStore: CampaignStore;
   rateCard: RateCard;
   escalation: NegotiationInput['policy'];
@@ -28,18 +33,42 @@ export function createNegotiationStarter(deps: {
   /** Told when a known influencer cannot be started (a person must decide). */
   onProblem?: (problem: string) => void;
 }): NegotiationStarter {
-  return async ({ threadId, sender, requestId }) => {
-    const campaign = campaignForSender(deps.campaigns, sender.address);
-    if (!campaign) return { unknown: `no campaign applies to ${sender.address}` };
-    const lookup = await deps.sheets.findInfluencer(
-      sender.address,
-      campaign.influencerSheet ?? undefined,
-    );
-    if (lookup.status === 'not_found')
-      return { unknown: `${sender.address} is not in the influencer sheet` };
-    if (lookup.status === 'invalid')
-      throw new PermanentError(
-        `the influencer sheet cannot be read: ${lookup.problems.map((p) => p.message).join('; ')}`,
+  /** Who the email may be about: its sender first, then a creator copied by their manager. */
+  function candidatesOf(sender: EmailAddress, email: ParsedEmail): string[] {
+    const all = [sender, ...email.cc, ...email.to].map((a) => a.address.toLowerCase());
+    return [...new Set(all)].filter((address) => address !== deps.mailboxAddress);
+  }
+
+  async function findCreator(sender: EmailAddress, email: ParsedEmail) {
+    for (const address of candidatesOf(sender, email)) {
+      const campaign = campaignForSender(deps.campaigns, address);
+      if (!campaign) continue;
+      const lookup = await deps.sheets.findInfluencer(
+        address,
+        campaign.influencerSheet ?? undefined,
+      );
+      if (lookup.status === 'invalid')
+        throw new PermanentError(
+          `the influencer sheet cannot be read: ${lookup.problems.map((p) => p.message).join('; ')}`,
+        );
+      if (lookup.status === 'found') return { campaign, lookup };
+    }
+    return null;
+  }
+
+  return async ({ threadId, sender, email, requestId }) => {
+    const found = await findCreator(sender, email);
+    if (!found)
+      return {
+        unknown: campaignForSender(deps.campaigns, sender.address)
+          ? `${sender.address} is not in the influencer sheet`
+          : `no campaign applies to ${sender.address}`,
+      };
+    const { campaign, lookup } = found;
+    if (lookup.influencer.email.toLowerCase() !== sender.address.toLowerCase())
+      deps.logger.info(
+        { threadId, influencer: lookup.influencer.email },
+        'the sender writes for an influencer in the sheet (copied on the email): negotiating for them',
       );
     const { influencer, warnings } = lookup;
     for (const warning of warnings) deps.logger.warn({ cell: warning.cell }, warning.message);

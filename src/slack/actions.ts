@@ -9,6 +9,8 @@ import { z } from 'zod';
 /** Buttons on an escalation (HUMAN-01). */
 export const ESCALATION_ACTIONS = {
   approveCounter: 'escalation_approve_counter',
+  /** Opens the amount modal, prefilled with their ask: approve what they asked, or any amount. */
+  approveAmount: 'escalation_approve_amount',
   editAndSend: 'escalation_edit_send',
   takeOver: 'escalation_take_over',
   decline: 'escalation_decline',

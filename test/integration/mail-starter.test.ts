@@ -43,6 +43,7 @@ beforeAll(async () => {
       tokenUrl: env.GOOGLE_TOKEN_URL ?? '',
     }),
     campaigns: loadCampaigns(configDir),
+    mailboxAddress: mailbox,
     campaignStore: createCampaignStore(runtime.database.sqlite),
     rateCard: loadRateCard(configDir),
     escalation: {
@@ -121,5 +122,22 @@ describe('starting a negotiation from a reply on an unknown thread', () => {
       .get() as { n: number };
     expect(negotiations.n).toBe(1);
     expect(problems).toEqual([]);
+  });
+
+  it("starts the creator's negotiation when their manager writes with the creator in Cc", async () => {
+    const started = sandbox.personas.start('talent-manager');
+    const first = sandbox.google.mailbox.get(started.reply.id);
+    const from = first?.payload.headers.find((h) => h.name.toLowerCase() === 'from')?.value ?? '';
+    // The manager writes from their own address, not the creator's.
+    expect(from.toLowerCase()).not.toContain(started.profile.email.toLowerCase());
+    await sync.sync();
+    const row = runtime.database.sqlite
+      .prepare('select influencer_email as email from negotiations where thread_id = ?')
+      .get(started.threadId) as { email: string } | undefined;
+    expect(row?.email).toBe(started.profile.email.toLowerCase());
+    const events = runtime.database.sqlite
+      .prepare('select event_type as type from transitions where negotiation_id = ? order by seq')
+      .all(`neg_${started.threadId}`) as Array<{ type: string }>;
+    expect(events.map((e) => e.type)).toContain('REPLY_RECEIVED');
   });
 });

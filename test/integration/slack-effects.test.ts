@@ -399,6 +399,8 @@ describe('escalations, reviews and notices', () => {
     expect(decisions.map((b) => b.action_id)).toEqual(Object.values(ESCALATION_ACTIONS));
     expect(decisions.map((b) => decodeActionValue(b.value))).toEqual([
       { n: 'neg_x', c: effect.suggestedCents },
+      // "Another amount…" opens the amount dialog at their ask.
+      { n: 'neg_x', c: effect.askCents },
       ...Array(4).fill({ n: 'neg_x' }),
     ]);
 

@@ -332,6 +332,29 @@ describe('Slack decisions over Socket Mode', { timeout: 15_000 }, () => {
       expect(shownText(ts)).toContain('Counter approved at $1,350.50');
     });
 
+    it('another amount opens the modal at their ask, and approves what is submitted', async () => {
+      const { effect, ts, seq } = await escalated('neg_other');
+      if (effect.suggestedCents === null || effect.askCents === null)
+        throw new Error('the escalation should suggest a counter and carry their ask');
+      await click('U0ALICE', ts, ESCALATION_ACTIONS.approveAmount).acked;
+      const viewId = await modalFor('U0ALICE', MODALS.counterAmount);
+      const [opened] = slack.openViews().filter((v) => v.view.id === viewId);
+      expect(JSON.stringify(opened?.view.blocks)).toContain(
+        `"initial_value":"${(effect.askCents / 100).toFixed(2)}"`,
+      );
+      // Opening the modal decides nothing.
+      expect(moves('neg_other', seq)).toEqual([]);
+      await slack.submitModal({
+        user: 'U0ALICE',
+        viewId,
+        values: { amount: { value: (effect.askCents / 100).toFixed(2) } },
+      }).acked;
+      await eventually(() => expect(slack.calls('chat.update')).toHaveLength(1));
+      const rows = transitionsAfter('neg_other', seq);
+      expect(rows.map((r) => r.eventType)).toEqual(['COUNTER_APPROVED']);
+      expect(JSON.parse(rows[0]?.eventJson ?? '')).toMatchObject({ amountCents: effect.askCents });
+    });
+
     it.each([
       [ESCALATION_ACTIONS.takeOver, 'HUMAN_TOOK_OVER', 'humanControl'],
       [ESCALATION_ACTIONS.decline, 'DECLINE_REQUESTED', 'drafting'],

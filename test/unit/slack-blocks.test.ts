@@ -337,7 +337,7 @@ describe('message content', () => {
     expect(JSON.stringify(msg.blocks)).toContain('unknown (average views not recorded)');
   });
 
-  it('gives an escalation its five decisions, the counter carrying its amount', () => {
+  it('gives an escalation its six decisions, the counter carrying its amount and the other amount their ask', () => {
     const msg = escalationMessage({
       ...common,
       effect: {
@@ -354,7 +354,9 @@ describe('message content', () => {
     expect(buttons.map((b) => b.action_id)).toEqual(Object.values(ESCALATION_ACTIONS));
     expect(buttons[0]?.text.text).toBe('Approve counter at $1,500.00');
     expect(decodeActionValue(buttons[0]?.value)).toEqual({ n: 'neg_1', c: 150_000 });
-    expect(buttons.slice(1).map((b) => decodeActionValue(b.value))).toEqual(
+    expect(buttons[1]?.text.text).toBe('Another amount…');
+    expect(decodeActionValue(buttons[1]?.value)).toEqual({ n: 'neg_1', c: 200_000 });
+    expect(buttons.slice(2).map((b) => decodeActionValue(b.value))).toEqual(
       Array(4).fill({ n: 'neg_1' }),
     );
   });

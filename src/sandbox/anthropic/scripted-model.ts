@@ -189,7 +189,7 @@ export function writeEmail(decision: Decision): Draft {
   const lines: Record<Decision['kind'], string> = {
     opening: `Thanks for your interest in working with us. For ${what}, we would like to offer ${offer}.`,
     counter: `Thank you for getting back to us. We have looked at the numbers again and, for ${what}, we can offer ${offer}. We think that reflects your audience fairly and hope it works for you.`,
-    agreement: `Wonderful, we are agreed at ${offer} for ${what}. Payment terms: ${decision.payment_terms ?? 'as set out in our agreement'}. Next, we will send over the brief and the agreement to sign.`,
+    agreement: `Wonderful, we are agreed at ${offer} for ${what}. Payment terms: ${(decision.payment_terms ?? 'as set out in our agreement').replace(/\.+$/, '')}. Next, we will send over the brief and the agreement to sign.`,
     follow_up: `Just following up on our offer of ${offer} for ${what}. Let us know if you have any questions.`,
     decline: `Thank you for taking the time to talk with us. Unfortunately we cannot make the numbers work for this campaign, but we would love to stay in touch for future opportunities.`,
     farewell: `Thank you for letting us know, and for considering it. We understand, and we hope to work together another time.`,

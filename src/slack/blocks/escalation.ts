@@ -107,7 +107,7 @@ export function escalationMessage(input: EscalationInput): ChatMessage {
     ...decisionFooter(
       facts,
       input.mailbox,
-      decisionButtons(facts.id, effect.suggestedCents),
+      decisionButtons(facts.id, effect.suggestedCents, effect.askCents),
       people,
     ),
   ];
@@ -175,17 +175,29 @@ function draft(facts: NegotiationFactsResult) {
   ];
 }
 
-function decisionButtons(negotiationId: string, suggestedCents: number | null) {
+function decisionButtons(
+  negotiationId: string,
+  suggestedCents: number | null,
+  askCents: number | null,
+) {
   const plain = encodeActionValue({ n: negotiationId });
+  // Beside a suggestion, the amount modal starts from their ask: agreeing to it is the usual
+  // other choice.
+  const other = encodeActionValue(
+    askCents === null ? { n: negotiationId } : { n: negotiationId, c: askCents },
+  );
   return [
-    suggestedCents === null
-      ? button(ESCALATION_ACTIONS.approveCounter, 'Approve a counter…', plain, 'primary')
-      : button(
-          ESCALATION_ACTIONS.approveCounter,
-          `Approve counter at ${formatCents(suggestedCents)}`,
-          encodeActionValue({ n: negotiationId, c: suggestedCents }),
-          'primary',
-        ),
+    ...(suggestedCents === null
+      ? [button(ESCALATION_ACTIONS.approveCounter, 'Approve a counter…', plain, 'primary')]
+      : [
+          button(
+            ESCALATION_ACTIONS.approveCounter,
+            `Approve counter at ${formatCents(suggestedCents)}`,
+            encodeActionValue({ n: negotiationId, c: suggestedCents }),
+            'primary',
+          ),
+          button(ESCALATION_ACTIONS.approveAmount, 'Another amount…', other),
+        ]),
     button(ESCALATION_ACTIONS.editAndSend, 'Edit and send', plain),
     button(ESCALATION_ACTIONS.takeOver, 'Take over', plain),
     button(ESCALATION_ACTIONS.decline, 'Decline politely', plain, 'danger'),

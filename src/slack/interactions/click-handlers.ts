@@ -46,6 +46,9 @@ export const CLICK_HANDLERS: Record<ActionId, ClickHandler> = {
       });
     },
   },
+  [ESCALATION_ACTIONS.approveAmount]: {
+    run: (click, deps) => openModal(click, deps, counterAmountView(originOf(click))),
+  },
   [ESCALATION_ACTIONS.editAndSend]: {
     run: (click, deps) => {
       // The draft the negotiation holds, if any, is where the person starts from.
