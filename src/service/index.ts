@@ -10,10 +10,16 @@ import type { AddressInfo } from 'node:net';
 import { type ServerType, serve } from '@hono/node-server';
 import type { Config } from '../config.js';
 import { openMigratedDatabase } from '../db/open.js';
+import { formatDuration } from '../domain/duration.js';
 import { createApi } from '../http/api.js';
 import { createApp } from '../http/app.js';
 import { createReadiness } from '../http/readiness.js';
-import { gmailPushRoutes, pushVerifierFromConfig } from '../http/webhooks/index.js';
+import {
+  gmailPushRoutes,
+  PushAuthConfigError,
+  pushConfigured,
+  pushVerifierFromConfig,
+} from '../http/webhooks/index.js';
 import { createModel } from '../llm/index.js';
 import { createMail } from '../mail/index.js';
 import { registerBusinessMetrics } from '../observability/business-metrics.js';
@@ -81,40 +87,64 @@ export async function startService(options: ServiceOptions) {
 
   let stopping = false;
   let workersRunning = false;
+  // Decided before anything starts: a half-configured push is a warning, not a failed start.
+  const pushVerifier = pushConfigured(config) ? pushVerifierFromConfig(config) : null;
+  if (!pushVerifier)
+    logger.warn(
+      `Gmail push is off (${new PushAuthConfigError().message}): POST /webhooks/gmail answers 404 and new mail is read by the poll every ${formatDuration(config.gmail.pollIntervalMs)}`,
+    );
   // Effects wait until the mailbox address is known: emails are sent from it, messages link to it.
   runtime.restore();
-  const runningMail = await mail.start(runtime);
-  const runningSlack = await slack.start({
-    dispatch: runtime.dispatch,
-    mailbox: runningMail.address,
-    ...(options.onError ? { onListenerError: options.onError } : {}),
-  });
-  runtime.startWorkers();
-  workersRunning = true;
+  const started: Array<() => Promise<unknown>> = [];
+  let server: Awaited<ReturnType<typeof listen>>;
+  let runningMail: Awaited<ReturnType<typeof mail.start>>;
+  let runningSlack: Awaited<ReturnType<typeof slack.start>>;
+  try {
+    runningMail = await mail.start(runtime);
+    started.push(() => runningMail.stop());
+    const mailbox = runningMail.address;
+    runningSlack = await slack.start({
+      dispatch: runtime.dispatch,
+      mailbox,
+      ...(options.onError ? { onListenerError: options.onError } : {}),
+    });
+    started.push(() => runningSlack.stop(2_000));
+    runtime.startWorkers();
+    workersRunning = true;
 
-  const token = config.secrets.API_TOKEN;
-  const app = createApp({
-    logger,
-    metrics,
-    shuttingDown: () => stopping,
-    readiness: createReadiness({
-      sqlite,
-      databasePath: config.database.path,
-      ...(config.gmail.credentialsFile ? { gmailTokenFile: config.gmail.credentialsFile } : {}),
-      workersRunning: () => workersRunning,
+    const token = config.secrets.API_TOKEN;
+    const app = createApp({
+      logger,
+      metrics,
       shuttingDown: () => stopping,
-    }),
-    webhooks: {
-      gmail: gmailPushRoutes({
-        verifier: pushVerifierFromConfig(config),
-        expectedMailbox: runningMail.address,
-        logger,
-        record: (change) => runningMail.pushed(change, currentRequestId()),
+      readiness: createReadiness({
+        sqlite,
+        databasePath: config.database.path,
+        ...(config.gmail.credentialsFile ? { gmailTokenFile: config.gmail.credentialsFile } : {}),
+        workersRunning: () => workersRunning,
+        shuttingDown: () => stopping,
       }),
-    },
-    ...(token ? { api: createApi({ sqlite, token }) } : {}),
-  });
-  const server = await listen(app.fetch, config.port);
+      webhooks: pushVerifier
+        ? {
+            gmail: gmailPushRoutes({
+              verifier: pushVerifier,
+              expectedMailbox: mailbox,
+              logger,
+              record: (change) => runningMail.pushed(change, currentRequestId()),
+            }),
+          }
+        : {},
+      ...(token ? { api: createApi({ sqlite, token }) } : {}),
+    });
+    server = await listen(app.fetch, config.port);
+  } catch (error) {
+    // Whatever started is stopped, so a failed start ends the process instead of leaving the
+    // mailbox reader and the Slack socket running with no HTTP server.
+    for (const stop of started.reverse()) await stop().catch(() => {});
+    await runtime.stop(1_000).catch(() => false);
+    database.close();
+    throw error;
+  }
   const port = (server.address() as AddressInfo).port;
   logger.info({ port, mailbox: runningMail.address }, 'negotiator is serving');
 

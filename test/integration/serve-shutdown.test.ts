@@ -137,4 +137,24 @@ describe('negotiator serve in a child process', () => {
     expect(await run.exited).toBe(1);
     expect(run.lines.join('\n')).toContain('second signal');
   }, 60_000);
+
+  it('starts without push settings: the webhook is off and a warning says why', async () => {
+    const run = serve({ GMAIL_PUSH_AUDIENCE: '', GMAIL_PUSH_SERVICE_ACCOUNT: '' });
+    await until('the service to be ready', ready);
+    const push = await fetch(`http://127.0.0.1:${port}/webhooks/gmail`, { method: 'POST' });
+    expect(push.status).toBe(404);
+    expect(run.lines.join('\n')).toContain('Gmail push is off');
+    expect(await stopped(run)).toBe(0);
+  }, 60_000);
+
+  it('exits 1 when a start fails after the mailbox reader and Slack are up (port taken)', async () => {
+    const taken = await startEmulator(new Hono());
+    try {
+      const run = serve({ PORT: String(taken.port) });
+      expect(await run.exited).toBe(1);
+      expect(run.lines.join('\n')).toContain('EADDRINUSE');
+    } finally {
+      await taken.close();
+    }
+  }, 60_000);
 });

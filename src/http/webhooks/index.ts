@@ -6,5 +6,6 @@ export {
   type PushCredentials,
   type PushVerifier,
   type PushVerifierOptions,
+  pushConfigured,
   pushVerifierFromConfig,
 } from './push-auth.js';

@@ -67,6 +67,12 @@ export class PushAuthConfigError extends Error {
   }
 }
 
+/** Whether pushes can be verified: both OIDC settings, or the shared token. */
+export function pushConfigured(config: Pick<Config, 'gmail' | 'secrets'>): boolean {
+  const { audience, serviceAccount } = config.gmail.push;
+  return Boolean((audience && serviceAccount) || config.secrets.GMAIL_PUSH_TOKEN);
+}
+
 /** OIDC when both its settings are present, else the shared token, else a configuration error. */
 export function pushVerifierFromConfig(
   config: Pick<Config, 'gmail' | 'secrets' | 'endpoints'>,
