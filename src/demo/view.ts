@@ -2,6 +2,7 @@
  * What `negotiator demo` prints: a live view with one line per negotiation (redrawn in place on a
  * terminal, printed as a new line on each change otherwise), the narration, and the final table.
  */
+import { isAbsolute, relative } from 'node:path';
 import { formatCents } from '../domain/money.js';
 import type { Progress } from './observe.js';
 import type { DemoResult } from './run.js';
@@ -12,6 +13,11 @@ export interface Output {
   isTTY?: boolean;
 }
 
+/** A folder under the current one is shown relative to it. */
+const shown = (dir: string) => {
+  const path = relative(process.cwd(), dir);
+  return path === '' ? '.' : path.startsWith('..') || isAbsolute(path) ? dir : path;
+};
 const money = (cents: number | null) => (cents === null ? '–' : formatCents(cents));
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1).padStart(5)}s`;
 
@@ -126,6 +132,6 @@ export function summaryLines(result: DemoResult): string[] {
     result.ok
       ? `Every negotiation ended as expected in ${(result.durationMs / 1000).toFixed(1)} s: ${agreed} deals, each announced once in Slack; no email sent twice.`
       : `${failures.length + result.problems.length} problem(s): the demo did not go as expected.`,
-    `Transcripts (emails both ways, Slack messages, transition log) and the service's log: ${result.outDir}`,
+    `Transcripts (emails both ways, Slack messages, transition log) and the service's log: ${shown(result.outDir)}`,
   ];
 }
