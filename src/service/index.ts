@@ -28,6 +28,7 @@ import { createMetrics } from '../observability/metrics.js';
 import { currentRequestId } from '../observability/request-context.js';
 import { type Clock, systemClock } from '../runtime/clock.js';
 import { createRuntime } from '../runtime/index.js';
+import type { AlertKind } from '../slack/blocks/service-alert.js';
 import { createSlack } from '../slack/index.js';
 import type { ListenerErrorHook } from '../slack/interactions/deps.js';
 
@@ -37,6 +38,17 @@ export interface ServiceOptions {
   clock?: Clock;
   /** Told about errors in Slack listeners (Sentry, when configured). */
   onError?: ListenerErrorHook;
+}
+
+/** Effects whose whole job is a Slack post: when one is given up on, nobody was told in Slack. */
+const SLACK_POSTS = new Set(['postAgreement', 'postEscalation', 'requestApproval', 'postNotice']);
+
+/** The service alert for an effect given up on, saying truthfully where the negotiation is. */
+export function deadEffectAlert(kind: string, negotiationId: string, error: string): string {
+  const next = SLACK_POSTS.has(kind)
+    ? `Its Slack message was not posted: look the negotiation up with \`/negotiation status ${negotiationId}\` once Slack works again.`
+    : 'The negotiation went to people.';
+  return `Gave up on ${kind} for negotiation ${negotiationId}: ${error}. ${next}`;
 }
 
 export async function startService(options: ServiceOptions) {
@@ -52,13 +64,14 @@ export async function startService(options: ServiceOptions) {
   registerBusinessMetrics(metrics.registry, sqlite);
 
   const slack = createSlack({ config, sqlite, clock, logger });
-  const alert = (text: string, key: string) => void slack.alerts.alert(text, { key });
+  const alert = (text: string, key: string, kind: AlertKind) =>
+    void slack.alerts.alert(text, { key, kind });
   const mail = createMail({
     config,
     sqlite,
     clock,
     logger,
-    onProblem: (text) => alert(text, `gmail:${text.slice(0, 60)}`),
+    onProblem: (text) => alert(text, `gmail:${text.slice(0, 60)}`, 'gmail'),
   });
   const model = createModel({
     config,
@@ -67,7 +80,7 @@ export async function startService(options: ServiceOptions) {
     logger,
     send: mail.handlers.sendEmail,
     metrics: metrics.model,
-    onProblem: (text) => alert(text, 'model:outage'),
+    onProblem: (text) => alert(text, 'model:outage', 'model'),
   });
   const runtime = createRuntime({
     sqlite,
@@ -78,10 +91,7 @@ export async function startService(options: ServiceOptions) {
       ...model.outboxOptions,
       observe: metrics.effects.observeEffect,
       onDead: (row, error) =>
-        alert(
-          `Gave up on ${row.kind} for negotiation ${row.negotiationId}: ${error}. The negotiation went to people.`,
-          `dead:${row.key}`,
-        ),
+        alert(deadEffectAlert(row.kind, row.negotiationId, error), `dead:${row.key}`, 'effect'),
     },
   });
 

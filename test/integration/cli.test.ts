@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -137,5 +137,28 @@ describe('negotiator migrate and check-config', () => {
     expect(JSON.parse(bare.stdout).passed).toContainEqual(
       expect.objectContaining({ what: 'Configuration files' }),
     );
+  });
+
+  it('reports a broken model-prices.yaml and knowledge base, which serve would refuse', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'negotiator-cli-'));
+    try {
+      cpSync(join(projectRoot(), 'config'), join(dir, 'config'), { recursive: true });
+      cpSync(join(projectRoot(), 'knowledge-base'), join(dir, 'kb'), { recursive: true });
+      writeFileSync(join(dir, 'config', 'model-prices.yaml'), 'models:\n  claude-x: {input: 1}\n');
+      writeFileSync(
+        join(dir, 'kb', 'broken.md'),
+        '---\ntitle: Broken\nstage: nowhere\n---\nText\n',
+      );
+      const run = negotiator(['check-config', '--json'], {
+        CONFIG_DIR: join(dir, 'config'),
+        KNOWLEDGE_BASE_DIR: join(dir, 'kb'),
+      });
+      expect(run.code).toBe(78);
+      const whats = (JSON.parse(run.stdout).problems as Array<{ what: string }>).map((p) => p.what);
+      expect(whats).toContainEqual(expect.stringContaining('model prices (model-prices.yaml)'));
+      expect(whats).toContainEqual(expect.stringContaining('knowledge base in'));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

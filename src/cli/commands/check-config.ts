@@ -6,7 +6,9 @@
 import { type Config, ConfigError, loadConfig } from '../../config.js';
 import { loadCampaigns } from '../../config-files/campaigns.js';
 import { loadEscalationPolicy } from '../../config-files/escalation.js';
+import { loadModelPrices } from '../../config-files/model-prices.js';
 import { loadRateCard } from '../../config-files/rate-card.js';
+import { formatProblem, loadKnowledgeBase } from '../../llm/knowledge-base.js';
 import {
   CONFIG_EXIT_CODE,
   type CredentialProblem,
@@ -59,7 +61,10 @@ async function buildReport(live: boolean): Promise<CredentialReport> {
       notes: ['YAML files and credentials not checked: fix the environment first'],
     };
   }
-  const fileProblems = checkFiles(config.configDir);
+  const fileProblems = [
+    ...checkFiles(config.configDir),
+    ...checkKnowledgeBase(config.knowledgeBaseDir),
+  ];
   const report = await checkCredentials(config, { live });
   const problems = [...fileProblems, ...report.problems];
   const passed = fileProblems.length
@@ -87,7 +92,18 @@ function checkFiles(dir: string): CredentialProblem[] {
   // Campaigns take their defaults from the rate card: without it they would only repeat its error.
   if (rateCard)
     attempt('campaigns (campaigns/*.yaml)', () => loadCampaigns(dir, rateCard.defaults));
+  attempt('model prices (model-prices.yaml)', () => loadModelPrices(dir));
   return problems;
+}
+
+/** The knowledge base the writer reads: `serve` refuses to start with a broken one. */
+function checkKnowledgeBase(dir: string): CredentialProblem[] {
+  const { problems } = loadKnowledgeBase(dir);
+  return problems.map((problem) => ({
+    what: `knowledge base in ${dir} (KNOWLEDGE_BASE_DIR)`,
+    problem: formatProblem(problem),
+    fix: "correct the file's frontmatter (title, stage, platform, order, example); knowledge-base/README.md describes it",
+  }));
 }
 
 /** ConfigError lines read "VARIABLE: what is wrong"; values are never part of them. */
