@@ -53,7 +53,7 @@ export function createLiveView(out: Output) {
   const tty = out.isTTY === true;
   let drawn: string[] = [];
   const printed = new Map<string, string>();
-  let elapsed = 0;
+  const started = Date.now();
 
   function redraw(lines: string[]) {
     // Back to the top of the block, clear it, draw it again.
@@ -64,7 +64,6 @@ export function createLiveView(out: Output) {
 
   return {
     update(rows: Progress[], elapsedMs: number): void {
-      elapsed = elapsedMs;
       const lines = rows.map(liveLine);
       if (tty) {
         if (lines.join('\n') !== drawn.join('\n')) redraw(lines);
@@ -80,7 +79,7 @@ export function createLiveView(out: Output) {
     /** A line of narration, kept above the live block on a terminal. */
     note(line: string): void {
       if (!tty) {
-        out.write(`${seconds(elapsed)}  · ${line}\n`);
+        out.write(`${seconds(Date.now() - started)}  · ${line}\n`);
         return;
       }
       const block = drawn;
