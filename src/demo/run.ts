@@ -143,6 +143,12 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
       options.onProgress?.(rows, Date.now() - started);
       await director.act(rows);
       if (rows.every((row) => judge(row).settled)) break;
+      if (service.exitCode() !== undefined) {
+        problems.push(
+          `negotiator serve exited with ${service.exitCode()} during the demo: see ${logFile}`,
+        );
+        break;
+      }
       if (Date.now() > deadline) {
         problems.push(
           `timed out after ${Math.round((Date.now() - started) / 1000)} s waiting for: ${rows
@@ -156,8 +162,10 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     }
     await options.beforeStop?.();
     note('stopping the service (SIGTERM)');
-    const code = await service.stop(15_000);
-    if (code !== 0) problems.push(`negotiator serve exited with ${code} on SIGTERM, not 0`);
+    if (service.exitCode() === undefined) {
+      const code = await service.stop(15_000);
+      if (code !== 0) problems.push(`negotiator serve exited with ${code} on SIGTERM, not 0`);
+    }
     // Read again after the stop: anything posted or sent twice late would show now.
     rows = threads.map((t) => watch.progress(t.role, t.threadId, t.name));
     options.onProgress?.(rows, Date.now() - started);

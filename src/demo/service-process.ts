@@ -43,6 +43,8 @@ export interface ServiceProcess {
   child: ChildProcess;
   /** Resolves with the exit code (null after a signal). */
   exited: Promise<number | null>;
+  /** The exit code once it has exited (null after a signal), else undefined. */
+  exitCode(): number | null | undefined;
   /** Waits for /ready to answer 200; rejects when the process exits first or `ms` pass. */
   ready(ms: number): Promise<void>;
   /** SIGTERM, then the exit code; SIGKILL after `ms` (and null). */
@@ -100,5 +102,5 @@ export function startServiceProcess(options: {
     return exitCode;
   }
 
-  return { child, exited, ready, stop };
+  return { child, exited, exitCode: () => code, ready, stop };
 }

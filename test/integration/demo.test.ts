@@ -11,7 +11,7 @@ import { Writable } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runDemoCommand } from '../../src/cli/commands/demo.js';
 import { CAST } from '../../src/demo/cast.js';
-import type { DemoResult } from '../../src/demo/run.js';
+import { type DemoResult, runDemo } from '../../src/demo/run.js';
 
 const dirs: string[] = [];
 afterAll(() => {
@@ -90,6 +90,18 @@ describe('negotiator demo', () => {
     expect(approvals).toBe(sent);
     expect(haggler).toMatch(/DRAFT_APPROVED \| awaitingApproval → sending/);
   }, 120_000);
+
+  it('fails with the reason when the service cannot start, leaving nothing running', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'negotiator-demo-test-'));
+    dirs.push(dir);
+    const result = await runDemo({
+      outDir: dir,
+      serve: { command: process.execPath, args: ['-e', 'process.exit(78)'] },
+    });
+    expect(result.ok).toBe(false);
+    expect(result.problems).toEqual(['negotiator serve exited with code 78 before it was ready']);
+    expect(result.verdicts).toEqual([]);
+  });
 
   it('refuses a bad option with exit 2 and starts nothing', async () => {
     await expect(
