@@ -130,6 +130,8 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     note(
       `service: negotiator serve on http://127.0.0.1:${port} (review mode ${review ? 'on' : 'off'})`,
     );
+    if (options.inspectPort !== undefined)
+      note(`Stately inspector: open http://127.0.0.1:${options.inspectPort} to watch the actors`);
     for (const role of cast) {
       const opened = sandbox.personas.start(role.personaId);
       outreachIds.add(opened.outreach.id);

@@ -23,6 +23,7 @@ import {
 import { createModel } from '../llm/index.js';
 import { createMail } from '../mail/index.js';
 import { registerBusinessMetrics } from '../observability/business-metrics.js';
+import { startInspection } from '../observability/inspector.js';
 import type { Logger } from '../observability/logger.js';
 import { createMetrics } from '../observability/metrics.js';
 import { currentRequestId } from '../observability/request-context.js';
@@ -82,10 +83,20 @@ export async function startService(options: ServiceOptions) {
     metrics: metrics.model,
     onProblem: (text) => alert(text, 'model:outage', 'model'),
   });
+  // Development only: every actor, restored ones included, in the Stately inspector.
+  const inspection = config.inspect.enabled
+    ? await startInspection({ port: config.inspect.port, mask: config.inspect.mask })
+    : null;
+  if (inspection)
+    logger.info(
+      { url: inspection.url },
+      'Stately inspector relay: open this URL to watch the actors',
+    );
   const runtime = createRuntime({
     sqlite,
     clock,
     logger,
+    ...(inspection ? { inspect: inspection.inspect } : {}),
     handlers: { ...mail.handlers, ...model.handlers, ...slack.handlers },
     outbox: {
       ...model.outboxOptions,
@@ -153,6 +164,7 @@ export async function startService(options: ServiceOptions) {
     for (const stop of started.reverse()) await stop().catch(() => {});
     await runtime.stop(1_000).catch(() => false);
     database.close();
+    await inspection?.stop();
     throw error;
   }
   const port = (server.address() as AddressInfo).port;
@@ -179,6 +191,7 @@ export async function startService(options: ServiceOptions) {
         server.closeAllConnections?.();
         await closing;
         database.close();
+        await inspection?.stop();
         logger.info({ drained }, 'negotiator stopped');
         return drained;
       })();

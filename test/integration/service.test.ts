@@ -7,6 +7,7 @@
 import { Writable } from 'node:stream';
 import { Hono } from 'hono';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/observability/logger.js';
 import { SANDBOX_CHANNEL, startSandbox } from '../../src/sandbox/index.js';
@@ -25,7 +26,7 @@ beforeAll(async () => {
   // No automatic pushes: the test sends the one push it traces.
   sandbox = await startSandbox({ servicePort: port, seed: 3, autoPush: false });
   const config = loadConfig({
-    env: { ...sandbox.env(), REVIEW_MODE: 'false', API_TOKEN },
+    env: { ...sandbox.env(), REVIEW_MODE: 'false', API_TOKEN, INSPECT: 'true', INSPECT_PORT: '0' },
     envFile: null,
   });
   const destination = new Writable({
@@ -151,5 +152,18 @@ describe('the assembled service', () => {
     expect(body.cost.modelCalls).toBe(ledger[0]?.n);
     expect(body.cost.dollars).toBeCloseTo(Number(ledger[0]?.micros) / 1e6, 6);
     expect(body.cost.dollars).toBeGreaterThan(0);
+  });
+
+  it('shows the actors in the Stately inspector relay when INSPECT is on', async () => {
+    const started = lines.find((l) => String(l.msg).startsWith('Stately inspector relay'));
+    const url = String(started?.url ?? '');
+    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(await (await fetch(url)).text()).toContain('stately.ai/inspect');
+    // The relay replays what it buffered to a viewer that connects late.
+    const socket = new WebSocket(url.replace('http', 'ws'));
+    const messages: string[] = [];
+    socket.on('message', (data) => messages.push(data.toString()));
+    await until('inspection events', () => messages.some((m) => m.includes('neg_')));
+    socket.close();
   });
 });

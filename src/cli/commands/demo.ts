@@ -73,11 +73,10 @@ export const runDemoCommand: Command = {
       ...(values.inspect ? { inspectPort: INSPECT_PORT } : {}),
       onProgress: (rows, ms) => view.update(rows, ms),
       onNote: (line) => view.note(line),
-      ...(values.inspect
+      // On a terminal, the service stays up for the inspector until Enter.
+      ...(values.inspect && process.stdin.isTTY
         ? {
             beforeStop: async () => {
-              view.note(`Stately inspector: http://127.0.0.1:${INSPECT_PORT}`);
-              if (!process.stdin.isTTY) return;
               view.note('press Enter to stop the service and see the results');
               await waitForEnter();
             },
