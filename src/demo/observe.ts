@@ -57,6 +57,24 @@ export const slackKind = (m: SlackMessage): string | null => {
   return typeof kind === 'string' ? kind : null;
 };
 
+function openReader(path: string) {
+  const db = new Database(path, { readonly: true, fileMustExist: true });
+  return {
+    db,
+    facts: createNegotiationFacts(db),
+    negotiation: db.prepare('select id from negotiations where thread_id = ?'),
+    transitions: db.prepare(`select seq, at, event_type as event, from_state as "from",
+      to_state as "to", note, request_id as requestId from transitions
+      where negotiation_id = ? order by seq`),
+    counts: db.prepare(`select
+      sum(status in ('pending', 'in_flight')) as pending,
+      sum(status = 'done' and kind in ('sendEmail', 'sendHoldingReply')) as emails,
+      sum(status = 'done' and kind = 'sendEmail'
+        and json_extract(payload_json, '$.purpose') = 'follow_up') as followUps
+      from outbox where negotiation_id = ?`),
+  };
+}
+
 export function createObserver(deps: {
   sandbox: Sandbox;
   databasePath: string;
@@ -65,35 +83,15 @@ export function createObserver(deps: {
   outreachIds: ReadonlySet<string>;
 }) {
   const { sandbox } = deps;
-  let db: Database.Database | null = null;
+  /** Opened on first use (the service creates the file), with its statements prepared once. */
+  let reader: ReturnType<typeof openReader> | null = null;
   const open = () => {
-    db ??= new Database(deps.databasePath, { readonly: true, fileMustExist: true });
-    return db;
+    reader ??= openReader(deps.databasePath);
+    return reader;
   };
 
-  function negotiationOf(threadId: string): string | null {
-    const row = open().prepare('select id from negotiations where thread_id = ?').get(threadId) as
-      | { id: string }
-      | undefined;
-    return row?.id ?? null;
-  }
-
   function transitions(negotiationId: string): Transition[] {
-    return open()
-      .prepare(`select seq, at, event_type as event, from_state as "from", to_state as "to", note,
-        request_id as requestId from transitions where negotiation_id = ? order by seq`)
-      .all(negotiationId) as Transition[];
-  }
-
-  function counts(negotiationId: string) {
-    return open()
-      .prepare(`select
-        sum(status in ('pending', 'in_flight')) as pending,
-        sum(status = 'done' and kind in ('sendEmail', 'sendHoldingReply')) as emails,
-        sum(status = 'done' and kind = 'sendEmail'
-          and json_extract(payload_json, '$.purpose') = 'follow_up') as followUps
-        from outbox where negotiation_id = ?`)
-      .get(negotiationId) as { pending: number | null; emails: number | null; followUps: number };
+    return open().transitions.all(negotiationId) as Transition[];
   }
 
   function progress(role: Role, threadId: string, name: string): Progress {
@@ -120,10 +118,15 @@ export function createObserver(deps: {
       followUps: 0,
       pendingEffects: 0,
     };
-    const id = negotiationOf(threadId);
+    const db = open();
+    const id = (db.negotiation.get(threadId) as { id: string } | undefined)?.id;
     if (!id) return base;
-    const facts = createNegotiationFacts(open())(id);
-    const effects = counts(id);
+    const facts = db.facts(id);
+    const effects = db.counts.get(id) as {
+      pending: number | null;
+      emails: number | null;
+      followUps: number | null;
+    };
     return {
       ...base,
       negotiationId: id,
@@ -151,8 +154,8 @@ export function createObserver(deps: {
     progress,
     transitions: (negotiationId: string) => transitions(negotiationId),
     close(): void {
-      db?.close();
-      db = null;
+      reader?.db.close();
+      reader = null;
     },
   };
 }
