@@ -3,20 +3,24 @@
  * find them in the influencer sheet, pick the campaign that applies to them, and start a
  * negotiation for that thread with the campaign's terms (NEG-01). A talent manager writing for a
  * creator is recognised by the creator's address in Cc (or To): the negotiation is the creator's,
- * and the agent answers whoever wrote. Anyone else is "unknown" and left to people; a sheet that
- * cannot be read is an error (retried, then reported).
+ * and the agent answers whoever wrote. Anyone else is "unknown" and left to people. A sheet that
+ * cannot be used for the sender (their row, or the whole table) is reported to the team and the
+ * reply is read again later, so fixing the sheet is enough for it to start.
  */
 import type { NegotiationInput } from '../../machines/negotiation/index.js';
 import type { SheetPort } from '../adapters/sheets/sheet-port.js';
 import type { CampaignStore } from '../db/campaign-store.js';
 import { type Campaign, campaignForSender } from '../domain/campaign.js';
 import type { EmailAddress, ParsedEmail } from '../domain/email/index.js';
-import { PermanentError } from '../domain/errors.js';
+import { RetryableError } from '../domain/errors.js';
 import { buildNegotiationInput } from '../domain/negotiation-input.js';
 import type { RateCard } from '../domain/pricing/rate-card.js';
 import type { Logger } from '../observability/logger.js';
 import type { NewNegotiationParams } from '../runtime/registry.js';
 import type { NegotiationStarter } from './router.js';
+
+/** How long a reply waits between readings while its sheet row cannot be used. */
+export const SHEET_FIX_RETRY_MS = 15 * 60_000;
 
 export function createNegotiationStarter(deps: {
   sheets: SheetPort;
@@ -47,10 +51,17 @@ export function createNegotiationStarter(deps: {
         address,
         campaign.influencerSheet ?? undefined,
       );
-      if (lookup.status === 'invalid')
-        throw new PermanentError(
-          `the influencer sheet cannot be read: ${lookup.problems.map((p) => p.message).join('; ')}`,
+      if (lookup.status === 'invalid') {
+        // A person can fix the sheet: the reply waits for that instead of being given up on.
+        const problems = lookup.problems.map((p) => p.message).join('; ');
+        deps.onProblem?.(
+          `${address} replied, but the influencer sheet cannot be used for them: ${problems}. Fix the sheet: the reply is read again every ${SHEET_FIX_RETRY_MS / 60_000} minutes for about two hours.`,
         );
+        throw new RetryableError(
+          `the influencer sheet cannot be used for ${address}: ${problems}`,
+          SHEET_FIX_RETRY_MS,
+        );
+      }
       if (lookup.status === 'found') return { campaign, lookup };
     }
     return null;

@@ -11,11 +11,14 @@ import { loadEscalationPolicy } from '../../src/config-files/escalation.js';
 import { loadRateCard } from '../../src/config-files/rate-card.js';
 import { createCampaignStore } from '../../src/db/campaign-store.js';
 import { createMailStore } from '../../src/db/mail-store.js';
+import { parseEmail } from '../../src/domain/email/index.js';
+import { RetryableError } from '../../src/domain/errors.js';
 import { createMailRouter } from '../../src/mail/router.js';
-import { createNegotiationStarter } from '../../src/mail/starter.js';
+import { createNegotiationStarter, SHEET_FIX_RETRY_MS } from '../../src/mail/starter.js';
 import { createMailSync, type MailSync } from '../../src/mail/sync.js';
 import { silentLogger } from '../../src/observability/logger.js';
 import { resolveFromRoot } from '../../src/paths.js';
+import { INFLUENCER_SPREADSHEET } from '../../src/sandbox/google/sheets-fixtures.js';
 import { type Sandbox, startSandbox } from '../../src/sandbox/index.js';
 import { personaById, personaNumbers } from '../../src/sandbox/personas/index.js';
 import { createManualClock } from '../support/manual-clock.js';
@@ -25,6 +28,7 @@ let sandbox: Sandbox;
 let runtime: ReturnType<typeof startRuntime>;
 let sync: MailSync;
 const problems: string[] = [];
+let starterFor: (spreadsheetId: string) => ReturnType<typeof createNegotiationStarter>;
 
 beforeAll(async () => {
   sandbox = await startSandbox({ seed: 3 });
@@ -35,36 +39,38 @@ beforeAll(async () => {
   const escalation = loadEscalationPolicy(configDir);
   const mailbox = sandbox.google.mailbox.address;
   const store = createMailStore(runtime.database.sqlite, mailbox);
-  const starter = createNegotiationStarter({
-    sheets: createGoogleSheetPort({
-      serviceAccountFile: env.GOOGLE_SERVICE_ACCOUNT_FILE ?? '',
-      spreadsheetId: env.INFLUENCER_SHEET_ID ?? '',
-      rootUrl: env.GOOGLE_API_URL ?? '',
-      tokenUrl: env.GOOGLE_TOKEN_URL ?? '',
-    }),
-    campaigns: loadCampaigns(configDir),
-    mailboxAddress: mailbox,
-    campaignStore: createCampaignStore(runtime.database.sqlite),
-    rateCard: loadRateCard(configDir),
-    escalation: {
-      overCeilingMarginBps: escalation.overCeilingMarginBps,
-      minConfidence: escalation.minConfidence,
-      hostileTone: escalation.hostileTone,
-      legalLanguage: escalation.legalLanguage,
-      unusualDeliverables: escalation.unusualDeliverables,
-    },
-    settings: {
-      reviewMode: false,
-      followUpDelayMs: 48 * 3_600_000,
-      staleDelayMs: 72 * 3_600_000,
-      approvalReminderMs: 4 * 3_600_000,
-      holdingReplyMs: null,
-    },
-    create: runtime.create,
-    logger: silentLogger,
-    now: clock.now,
-    onProblem: (p) => problems.push(p),
-  });
+  starterFor = (spreadsheetId: string) =>
+    createNegotiationStarter({
+      sheets: createGoogleSheetPort({
+        serviceAccountFile: env.GOOGLE_SERVICE_ACCOUNT_FILE ?? '',
+        spreadsheetId,
+        rootUrl: env.GOOGLE_API_URL ?? '',
+        tokenUrl: env.GOOGLE_TOKEN_URL ?? '',
+      }),
+      campaigns: loadCampaigns(configDir),
+      mailboxAddress: mailbox,
+      campaignStore: createCampaignStore(runtime.database.sqlite),
+      rateCard: loadRateCard(configDir),
+      escalation: {
+        overCeilingMarginBps: escalation.overCeilingMarginBps,
+        minConfidence: escalation.minConfidence,
+        hostileTone: escalation.hostileTone,
+        legalLanguage: escalation.legalLanguage,
+        unusualDeliverables: escalation.unusualDeliverables,
+      },
+      settings: {
+        reviewMode: false,
+        followUpDelayMs: 48 * 3_600_000,
+        staleDelayMs: 72 * 3_600_000,
+        approvalReminderMs: 4 * 3_600_000,
+        holdingReplyMs: null,
+      },
+      create: runtime.create,
+      logger: silentLogger,
+      now: clock.now,
+      onProblem: (p) => problems.push(p),
+    });
+  const starter = starterFor(env.INFLUENCER_SHEET_ID ?? '');
   const mail = createGmailPort({
     credentials: {
       clientId: env.GMAIL_CLIENT_ID ?? '',
@@ -139,5 +145,36 @@ describe('starting a negotiation from a reply on an unknown thread', () => {
       .prepare('select event_type as type from transitions where negotiation_id = ? order by seq')
       .all(`neg_${started.threadId}`) as Array<{ type: string }>;
     expect(events.map((e) => e.type)).toContain('REPLY_RECEIVED');
+  });
+
+  it("waits for a fix when the sender's row cannot be used: the team is told, the reply read again", async () => {
+    problems.length = 0;
+    // The messy fixture sheet: Dee's row has "n/a" for views, so it is rejected.
+    const start = starterFor(INFLUENCER_SPREADSHEET.id);
+    const raw = [
+      'From: Dee Okafor <dee@creators.test>',
+      'To: team@brand.test',
+      'Subject: Re: Collab',
+      'Message-ID: <dee-1@creators.test>',
+      '',
+      'My rate is $900.',
+      '',
+    ].join('\r\n');
+    const attempt = start({
+      threadId: 'thread-dee',
+      sender: { name: 'Dee Okafor', address: 'dee@creators.test' },
+      email: parseEmail(raw),
+    });
+    await expect(attempt).rejects.toBeInstanceOf(RetryableError);
+    await expect(attempt).rejects.toMatchObject({ retryAfterMs: SHEET_FIX_RETRY_MS });
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(
+      /^dee@creators\.test replied, but the influencer sheet cannot be used/,
+    );
+    expect(problems[0]).toContain('"n/a"');
+    const count = runtime.database.sqlite
+      .prepare(`select count(*) as n from negotiations where thread_id = 'thread-dee'`)
+      .get() as { n: number };
+    expect(count.n).toBe(0);
   });
 });
