@@ -154,6 +154,8 @@ export function createMail(deps: {
               rootUrl: config.endpoints.googleApiUrl,
               tokenUrl: config.endpoints.googleTokenUrl,
               now: deps.clock.now,
+              // Each read is logged, with the cells of rows that cannot be used.
+              logger: deps.logger.child({ component: 'sheets' }),
             }),
             campaigns: loadCampaigns(config.configDir),
             mailboxAddress: address,

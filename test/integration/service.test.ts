@@ -107,6 +107,10 @@ describe('the assembled service', () => {
         id,
       ),
     ).toEqual([{ r: 'trace-e2e-1' }]);
+    // The sheet read that found the influencer is logged, with its counts.
+    expect(lines.some((l) => l.msg === 'influencer sheet read' && Number(l.influencers) > 0)).toBe(
+      true,
+    );
     // The webhook's own log line carries it.
     expect(
       lines.some(
