@@ -245,6 +245,8 @@ describe('negotiator check-config', { timeout: 60_000 }, () => {
     expect(report.problems.map((p) => p.what)).toEqual([
       `rate card (rate-card.yaml) in ${dir} (CONFIG_DIR)`,
       `escalation rules (escalation.yaml) in ${dir} (CONFIG_DIR)`,
+      // The folder has no model-prices.yaml either: serve would refuse to start without it.
+      `model prices (model-prices.yaml) in ${dir} (CONFIG_DIR)`,
     ]);
   });
 
