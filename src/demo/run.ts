@@ -13,11 +13,12 @@ import { resolveFromRoot } from '../paths.js';
 import { SANDBOX_CHANNEL, type Sandbox, startSandbox } from '../sandbox/index.js';
 import { CAST, type Role } from './cast.js';
 import { createDirector } from './director.js';
-import { createObserver, type Progress } from './observe.js';
+import { createObserver, type Observer, type Progress } from './observe.js';
 import {
   defaultServeCommand,
   freePort,
   type ServeCommand,
+  type ServiceProcess,
   startServiceProcess,
 } from './service-process.js';
 import { writeTranscripts } from './transcripts.js';
@@ -37,6 +38,8 @@ export interface DemoOptions {
   serve?: ServeCommand;
   /** Gives up waiting for the negotiations after this long (default 50 s). */
   timeoutMs?: number;
+  /** Aborted (Ctrl-C): stop waiting, stop the service and clean up like at the end. */
+  signal?: AbortSignal;
   /** Called about ten times a second with every negotiation's progress. */
   onProgress?: (rows: Progress[], elapsedMs: number) => void;
   /** One line of narration (service up, a click, the stop). */
@@ -90,42 +93,45 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   const port = await freePort();
   const sandbox: Sandbox = await startSandbox({ servicePort: port, seed });
   note(`sandbox: Gmail, Pub/Sub, Sheets, Slack, Anthropic and Sentry emulators on 127.0.0.1`);
-  // An empty env file: a developer's own .env must not reach the demo's service.
-  const envFile = join(sandbox.dataDir, 'demo.env');
-  writeFileSync(envFile, '');
-  const env: Record<string, string> = {
-    ...sandbox.env(),
-    ENV_FILE: envFile,
-    CONFIG_DIR: demoConfigDir(sandbox.dataDir),
-    NODE_ENV: 'development',
-    LOG_LEVEL: 'info',
-    REVIEW_MODE: String(review),
-    ...DEMO_TIMINGS,
-    SHUTDOWN_TIMEOUT_MS: '10000',
-    NO_PROXY: '127.0.0.1,localhost',
-    no_proxy: '127.0.0.1,localhost',
-    ...(options.inspectPort === undefined
-      ? {}
-      : { INSPECT: 'true', INSPECT_PORT: String(options.inspectPort) }),
-  };
-  const logFile = join(options.outDir, 'service.log');
-  const service = startServiceProcess({
-    command: options.serve ?? defaultServeCommand(),
-    env,
-    port,
-    logFile,
-  });
   const outreachIds = new Set<string>();
-  const watch = createObserver({
-    sandbox,
-    databasePath: env.DATABASE_PATH ?? '',
-    channel: SANDBOX_CHANNEL,
-    outreachIds,
-  });
   const threads: Array<{ role: Role; threadId: string; name: string }> = [];
+  const logFile = join(options.outDir, 'service.log');
+  let service: ServiceProcess | undefined;
+  let watch: Observer | undefined;
   let verdicts: Verdict[] = [];
   let files: string[] = [];
   try {
+    // An empty env file: a developer's own .env must not reach the demo's service.
+    const envFile = join(sandbox.dataDir, 'demo.env');
+    writeFileSync(envFile, '');
+    const env: Record<string, string> = {
+      ...sandbox.env(),
+      ENV_FILE: envFile,
+      CONFIG_DIR: demoConfigDir(sandbox.dataDir),
+      NODE_ENV: 'development',
+      LOG_LEVEL: 'info',
+      REVIEW_MODE: String(review),
+      ...DEMO_TIMINGS,
+      SHUTDOWN_TIMEOUT_MS: '10000',
+      NO_PROXY: '127.0.0.1,localhost',
+      no_proxy: '127.0.0.1,localhost',
+      ...(options.inspectPort === undefined
+        ? {}
+        : { INSPECT: 'true', INSPECT_PORT: String(options.inspectPort) }),
+    };
+    service = startServiceProcess({
+      command: options.serve ?? defaultServeCommand(),
+      env,
+      port,
+      logFile,
+    });
+    const observer = createObserver({
+      sandbox,
+      databasePath: env.DATABASE_PATH ?? '',
+      channel: SANDBOX_CHANNEL,
+      outreachIds,
+    });
+    watch = observer;
     await service.ready(30_000);
     note(
       `service: negotiator serve on http://127.0.0.1:${port} (review mode ${review ? 'on' : 'off'})`,
@@ -141,10 +147,14 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     const deadline = started + (options.timeoutMs ?? 50_000);
     let rows: Progress[] = [];
     for (;;) {
-      rows = threads.map((t) => watch.progress(t.role, t.threadId, t.name));
+      rows = threads.map((t) => observer.progress(t.role, t.threadId, t.name));
       options.onProgress?.(rows, Date.now() - started);
       await director.act(rows);
       if (rows.every((row) => judge(row).settled)) break;
+      if (options.signal?.aborted) {
+        problems.push('interrupted');
+        break;
+      }
       if (service.exitCode() !== undefined) {
         problems.push(
           `negotiator serve exited with ${service.exitCode()} during the demo: see ${logFile}`,
@@ -169,19 +179,19 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
       if (code !== 0) problems.push(`negotiator serve exited with ${code} on SIGTERM, not 0`);
     }
     // Read again after the stop: anything posted or sent twice late would show now.
-    rows = threads.map((t) => watch.progress(t.role, t.threadId, t.name));
+    rows = threads.map((t) => observer.progress(t.role, t.threadId, t.name));
     options.onProgress?.(rows, Date.now() - started);
     verdicts = rows.map((row) => judge(row).verdict);
     files = writeTranscripts({
       outDir: options.outDir,
       rows,
-      transitions: (id) => watch.transitions(id),
+      transitions: (id) => observer.transitions(id),
     });
   } catch (error) {
     problems.push((error as Error).message);
   } finally {
-    await service.stop(5_000);
-    watch.close();
+    await service?.stop(5_000);
+    watch?.close();
     await sandbox.close();
   }
   const ok =

@@ -66,7 +66,13 @@ export const runDemoCommand: Command = {
     out.write(
       `negotiator demo: ${CAST.length} influencers, review mode ${values.review ? 'on' : 'off'}, seed ${seed}\n`,
     );
+    // Ctrl-C reaches the service too (same process group): it stops, and so does the demo,
+    // removing its temporary files.
+    const interrupt = new AbortController();
+    const onInterrupt = () => interrupt.abort();
+    process.once('SIGINT', onInterrupt);
     const result = await runDemo({
+      signal: interrupt.signal,
       seed,
       review: values.review,
       outDir,
@@ -83,6 +89,7 @@ export const runDemoCommand: Command = {
           }
         : {}),
     });
+    process.off('SIGINT', onInterrupt);
     out.write(`${summaryLines(result).join('\n')}\n`);
     if (values.json) {
       const file = resolve(values.json);
