@@ -83,20 +83,19 @@ export async function checkSlackLive(config: Config, timeoutMs: number): Promise
   const app = config.secrets.SLACK_APP_TOKEN ?? '';
   const botWhat = 'Slack bot token (SLACK_BOT_TOKEN), auth.test';
   const appWhat = 'Slack app-level token (SLACK_APP_TOKEN), apps.connections.open';
+  const botClient = slackClient(bot, config, timeoutMs);
   const [botResult, appResult] = await Promise.all([
-    slackClient(bot, config, timeoutMs)
-      .auth.test()
-      .then(
-        (r): LiveResult => ({
-          passed: {
-            what: botWhat,
-            detail: `bot ${r.user ?? r.user_id ?? '?'} in ${r.team ?? r.team_id ?? '?'}`,
-          },
-        }),
-        (error: unknown): LiveResult => ({
-          problem: slackFailure(botWhat, error, 'SLACK_BOT_TOKEN'),
-        }),
-      ),
+    botClient.auth.test().then(
+      (r): LiveResult => ({
+        passed: {
+          what: botWhat,
+          detail: `bot ${r.user ?? r.user_id ?? '?'} in ${r.team ?? r.team_id ?? '?'}`,
+        },
+      }),
+      (error: unknown): LiveResult => ({
+        problem: slackFailure(botWhat, error, 'SLACK_BOT_TOKEN'),
+      }),
+    ),
     // Asks for a Socket Mode URL without connecting to it: proves the app token works.
     slackClient(app, config, timeoutMs)
       .apps.connections.open()
@@ -107,7 +106,41 @@ export async function checkSlackLive(config: Config, timeoutMs: number): Promise
         }),
       ),
   ]);
-  return [botResult, appResult];
+  const channel = config.slack.channel;
+  // Only with a token Slack accepted: otherwise this would repeat the same refusal.
+  if (!channel || !('passed' in botResult)) return [botResult, appResult];
+  return [botResult, appResult, await checkSlackChannel(botClient, channel)];
+}
+
+/**
+ * Reads one message of the deals channel, as the exactly-once lookup does before it posts
+ * again: a bot that is not in the channel can neither post nor look there.
+ */
+async function checkSlackChannel(client: WebClient, channel: string): Promise<LiveResult> {
+  const what = `Slack channel ${channel} (SLACK_CHANNEL), conversations.history`;
+  try {
+    await client.conversations.history({ channel, limit: 1 });
+    return { passed: { what, detail: 'the bot is in the channel and can read it' } };
+  } catch (error) {
+    const code = error instanceof WebAPIPlatformError ? error.data.error : null;
+    if (code === 'not_in_channel')
+      return {
+        problem: {
+          what,
+          problem: 'the app is not in the channel',
+          fix: 'invite it from the channel: /invite @negotiator',
+        },
+      };
+    if (code === 'channel_not_found')
+      return {
+        problem: {
+          what,
+          problem: 'Slack does not know this channel (or, private, the app is not in it)',
+          fix: "set SLACK_CHANNEL to the channel's id (C…, under the channel name → About), and invite the app: /invite @negotiator",
+        },
+      };
+    return { problem: slackFailure(what, error, 'SLACK_BOT_TOKEN') };
+  }
 }
 
 export async function checkGmailLive(

@@ -51,9 +51,23 @@ describe('checkCredentials', () => {
     const passed = report.passed.map((p) => `${p.what}: ${p.detail}`).join('\n');
     expect(passed).toMatch(/auth\.test: bot negotiator/);
     expect(passed).toMatch(/apps\.connections\.open: Socket Mode can connect/);
+    expect(passed).toMatch(/Slack channel C0DEALS .*: the bot is in the channel and can read it/);
     expect(passed).toContain(`getProfile: signed in as ${sandbox.google.mailbox.address}`);
     expect(passed).toMatch(/Influencer sheet .*: tab "[^"]+": \d+ influencers/);
     expect(report.notes).toEqual([]);
+  });
+
+  it('names a deals channel the bot cannot use, with the fix', async () => {
+    const report = await checkCredentials(configWith({ SLACK_CHANNEL: 'C0NOWHERE' }), {
+      live: true,
+    });
+    expect(report.ok).toBe(false);
+    expect(report.problems).toEqual([
+      expect.objectContaining({
+        what: 'Slack channel C0NOWHERE (SLACK_CHANNEL), conversations.history',
+        fix: expect.stringContaining('/invite @negotiator'),
+      }),
+    ]);
   });
 
   it('reports every missing credential at once, each with a fix, without calling anyone', async () => {
